@@ -1,0 +1,44 @@
+package dev.hve.api;
+
+import java.util.BitSet;
+import java.util.Set;
+
+/**
+ * Which guest events the monitor wants to see, in vendor-neutral terms. Each backend translates
+ * this into its own controls: VMCS execution controls, exception bitmap and I/O and MSR bitmaps
+ * on VT-x; VMCB intercept vectors, IOPM and MSRPM on SVM. Where the hardware exits regardless
+ * (CPUID always exits under VT-x), the backend handles the exit itself so the monitor sees
+ * exactly what it asked for.
+ *
+ * @param ports            intercepted I/O ports (bit n = port n)
+ * @param msrs             intercepted MSRs; {@code null} means all of them
+ * @param exceptionBitmap  bit n set: exception vector n exits
+ */
+public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitmap,
+                              boolean cpuid, boolean hlt, boolean rdtsc, boolean invlpg) {
+
+    public InterceptConfig {
+        ports = (BitSet) ports.clone();
+        msrs = msrs == null ? null : Set.copyOf(msrs);
+    }
+
+    /** What a full monitor wants: every port, every MSR, CPUID and HLT; no exceptions. */
+    public static InterceptConfig monitorDefaults() {
+        BitSet all = new BitSet(65536);
+        all.set(0, 65536);
+        return new InterceptConfig(all, null, 0, true, true, false, false);
+    }
+
+    public boolean interceptsPort(int port) {
+        return ports.get(port);
+    }
+
+    public boolean interceptsMsr(int msr) {
+        return msrs == null || msrs.contains(msr);
+    }
+
+    @Override
+    public BitSet ports() {
+        return (BitSet) ports.clone();
+    }
+}

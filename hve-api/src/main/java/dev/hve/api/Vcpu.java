@@ -1,0 +1,68 @@
+package dev.hve.api;
+
+/**
+ * One virtual CPU. Monitor code drives it in a loop: {@link #run(long)}, dispatch the returned
+ * exit, write results through the register accessors, then {@link #completeInstruction()} or
+ * {@link #inject(Event)}.
+ *
+ * <p>Register accessors are the only way to guest state; where a register physically lives (the
+ * VMCS, the VMCB, or the backend's software save area) is the backend's business.
+ */
+public interface Vcpu {
+
+    int index();
+
+    /**
+     * Enters the guest and runs until the next exit, or until {@code instructionBudget} guest
+     * instructions have retired (then {@link VmExit.Preempted}).
+     */
+    VmExit run(long instructionBudget);
+
+    /** Applies a vendor-neutral intercept configuration; takes effect on the next entry. */
+    void configureIntercepts(InterceptConfig config);
+
+    long register(Register register);
+
+    void setRegister(Register register, long value);
+
+    Segment segment(SegmentRegister register);
+
+    void setSegment(SegmentRegister register, Segment value);
+
+    DescriptorTable gdtr();
+
+    void setGdtr(DescriptorTable value);
+
+    DescriptorTable idtr();
+
+    void setIdtr(DescriptorTable value);
+
+    /**
+     * Finishes the instruction that caused the last exit, as if it had executed: RIP moves past
+     * it (VT-x uses the VM-exit instruction length, SVM the next RIP) and the interrupt shadow
+     * that follows it is honored.
+     */
+    void completeInstruction();
+
+    /** Queues an event for delivery on the next entry. */
+    void inject(Event event);
+
+    /** True when a maskable interrupt injected now would be delivered (IF set, no shadow). */
+    boolean interruptible();
+
+    /** Asks for a {@link VmExit.InterruptWindow} exit as soon as the guest becomes interruptible. */
+    void requestInterruptWindow(boolean enabled);
+
+    /** Guest instructions retired by this vCPU since it was created. */
+    long retiredInstructions();
+
+    /** The vendor's record of the most recent exit. */
+    VendorRecord lastExitRecord();
+
+    /**
+     * Reads guest memory by linear address through the guest's own paging, as the monitor does to
+     * fetch an instruction it must emulate. Returns the number of bytes read (fewer than asked
+     * when a page is not present).
+     */
+    int readLinear(long linearAddress, byte[] destination, int length);
+}

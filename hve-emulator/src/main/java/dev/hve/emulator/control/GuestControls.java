@@ -1,0 +1,152 @@
+package dev.hve.emulator.control;
+
+/**
+ * The narrow interface through which the core asks "does this leave guest mode?" and "where does
+ * this guest-physical address live?". A virtualization backend implements it from its control
+ * structure (VMCS execution controls and bitmaps, or VMCB intercept vectors, IOPM and MSRPM, plus
+ * EPT or NPT). The core itself knows nothing of VMX or SVM, in the spirit of Bochs, whose
+ * instruction handlers call {@code VMexit_IO} / {@code SvmInterceptIO} hooks.
+ *
+ * <p>Protocol: every {@code boolean} hook is asked at the point the architecture defines for the
+ * intercept check, with the guest state still as it was before the instruction (RIP at the
+ * instruction). Returning {@code true} means the event leaves guest mode: the implementation has
+ * already written its exit record, and the core abandons the instruction without retiring it and
+ * returns {@link dev.hve.emulator.StopReason#EXIT} from its run loop. Returning {@code false}
+ * means the core carries out the instruction itself.
+ *
+ * <p>Default methods answer "no exit" so that new hooks can be added without breaking backends.
+ * Hooks are called only at sensitive instructions, never per ordinary instruction.
+ */
+public interface GuestControls {
+
+    /** Access bits for {@link #translateGuestPhysical}. */
+    int ACCESS_READ = 1;
+    int ACCESS_WRITE = 2;
+    int ACCESS_EXECUTE = 4;
+    /** The access is part of the guest's own page walk (a paging-structure read or A/D update). */
+    int ACCESS_PAGE_WALK = 8;
+    /** The guest linear address is valid for the access (not set for walks of CR3/PDPTE loads). */
+    int ACCESS_LINEAR_VALID = 16;
+    /** The guest was at CPL 3 (user access). */
+    int ACCESS_USER = 32;
+
+    /**
+     * Translates a guest-physical address to a host-physical one through EPT or NPT.
+     *
+     * @param access an OR of the {@code ACCESS_*} bits
+     * @param linearAddress the guest-linear address being accessed, when {@link #ACCESS_LINEAR_VALID}
+     * @return the host-physical address, or {@code -1} when the access leaves guest mode (an EPT
+     *         violation, EPT misconfiguration or nested page fault, already recorded)
+     */
+    long translateGuestPhysical(long guestPhysical, int access, long linearAddress);
+
+    /**
+     * IN, OUT, INS or OUTS, after the core's own IOPL and TSS I/O-permission checks passed.
+     *
+     * @param size         1, 2 or 4
+     * @param immediate    the port came from an immediate operand (not DX)
+     * @param addressSize  2, 4 or 8, for string forms
+     * @param segment      the segment register index of a string source ({@code CpuState.DS} by
+     *                     default; OUTS honors overrides, INS always uses ES)
+     * @param length       the instruction's length in bytes
+     */
+    default boolean ioInstruction(int port, int size, boolean in, boolean string, boolean rep,
+                                  boolean immediate, int addressSize, int segment, int length) {
+        return false;
+    }
+
+    default boolean cpuid(int length) {
+        return false;
+    }
+
+    default boolean hlt(int length) {
+        return false;
+    }
+
+    /** RDMSR or WRMSR; the MSR number is in ECX. */
+    default boolean msr(boolean write, int length) {
+        return false;
+    }
+
+    /**
+     * A hypercall instruction: {@code VMCALL} (0F 01 C1) or {@code VMMCALL} (0F 01 D9). Returning
+     * {@code false} makes the core raise #UD, which is what both instructions do when nothing
+     * claims them.
+     */
+    default boolean hypercall(HypercallInstruction instruction, int length) {
+        return false;
+    }
+
+    /** RDTSC or RDTSCP. */
+    default boolean rdtsc(boolean rdtscp, int length) {
+        return false;
+    }
+
+    default boolean invlpg(long linearAddress, int length) {
+        return false;
+    }
+
+    default boolean pause(int length) {
+        return false;
+    }
+
+    /**
+     * MOV to or from CR0, CR3, CR4 or CR8, CLTS, or LMSW.
+     *
+     * @param gpr the general-purpose register operand, or -1 for CLTS/LMSW
+     */
+    default boolean controlRegisterAccess(int cr, boolean write, int gpr, long newValue, int length) {
+        return false;
+    }
+
+    default boolean debugRegisterAccess(int dr, boolean write, int gpr, int length) {
+        return false;
+    }
+
+    default boolean wbinvd(int length) {
+        return false;
+    }
+
+    default boolean xsetbv(int length) {
+        return false;
+    }
+
+    /**
+     * An instruction of the virtualization extensions themselves (VMXON, VMLAUNCH, VMRUN, ...).
+     * Returning {@code false} makes the core raise #UD.
+     */
+    default boolean virtualizationInstruction(String mnemonic, int length) {
+        return false;
+    }
+
+    /**
+     * An exception about to be delivered to the guest (vectors 0-31), including those raised
+     * while delivering another event.
+     *
+     * @param faultAddress CR2's new value for #PF, else 0
+     */
+    default boolean exception(int vector, boolean hasErrorCode, int errorCode, long faultAddress) {
+        return false;
+    }
+
+    /**
+     * A triple fault or another shutdown condition. The core cannot continue either way, so it
+     * stops after this call whatever the answer.
+     */
+    default void shutdown() {
+    }
+
+    /**
+     * Called at an instruction boundary when the core was asked to watch for one (see
+     * {@code X86Core.watchBoundaries}): the guest is now {@code interruptible} or not. Return
+     * true to exit (an interrupt-window exit).
+     */
+    default boolean instructionBoundary(boolean interruptible) {
+        return false;
+    }
+
+    /** The TSC offset added to the core's counter for RDTSC/RDTSCP and IA32_TSC reads. */
+    default long tscOffset() {
+        return 0;
+    }
+}
