@@ -1,0 +1,50 @@
+package dev.hve.emulator.cpuid;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * CPUID leaves of the modeled Intel host: a Core-class part with VMX. Feature bits follow the
+ * Intel SDM Vol. 2A CPUID tables; values are {EAX, EBX, ECX, EDX}.
+ */
+final class IntelLeaves {
+
+    static final Map<Long, int[]> TABLE;
+
+    static {
+        Map<Long, int[]> t = new HashMap<>();
+        int[] vendor = TableCpuModel.vendorRegisters("GenuineIntel");
+        t.put(TableCpuModel.key(0, 0), new int[] {0xD, vendor[0], vendor[1], vendor[2]});
+        // Family 6, model 0x55 stepping 4. ECX: SSE3, PCLMULQDQ, VMX(5), SSSE3, CX16(13), SSE4.1/4.2,
+        // MOVBE(22), POPCNT(23), XSAVE(26), hypervisor bit clear. EDX: FPU..SSE2 (the classic set).
+        t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800, 0x00C0_2221 | (1 << 13) | (1 << 19) | (1 << 20),
+            0x078B_FBFF});
+        t.put(TableCpuModel.key(7, 0), new int[] {0, (1 << 3) | (1 << 8), 0, 0}); // BMI1, BMI2
+        t.put(TableCpuModel.key(0xD, 0), new int[] {0x3, 0x240, 0x240, 0});
+        t.put(TableCpuModel.key(0x8000_0000, 0), new int[] {0x8000_0008, 0, 0, 0});
+        // ECX: LAHF/SAHF(0), LZCNT(5). EDX: SYSCALL(11), NX(20), 1GB pages(26), RDTSCP(27), LM(29).
+        t.put(TableCpuModel.key(0x8000_0001, 0), new int[] {0, 0, (1 << 0) | (1 << 5),
+            (1 << 11) | (1 << 20) | (1 << 26) | (1 << 27) | (1 << 29)});
+        putBrand(t, "Intel(R) Core(TM) HVE model @ 3.00GHz");
+        t.put(TableCpuModel.key(0x8000_0008, 0), new int[] {0x3027, 0, 0, 0}); // 39-bit physical, 48-bit linear
+        TABLE = Map.copyOf(t);
+    }
+
+    private IntelLeaves() {
+    }
+
+    static void putBrand(Map<Long, int[]> table, String brand) {
+        byte[] text = new byte[48];
+        byte[] source = brand.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(source, 0, text, 0, Math.min(47, source.length));
+        for (int leaf = 0; leaf < 3; leaf++) {
+            int[] regs = new int[4];
+            for (int r = 0; r < 4; r++) {
+                for (int b = 0; b < 4; b++) {
+                    regs[r] |= (text[leaf * 16 + r * 4 + b] & 0xFF) << (8 * b);
+                }
+            }
+            table.put(TableCpuModel.key(0x8000_0002 + leaf, 0), regs);
+        }
+    }
+}
