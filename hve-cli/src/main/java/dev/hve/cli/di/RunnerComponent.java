@@ -1,0 +1,31 @@
+package dev.hve.cli.di;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dev.hve.cli.BackendsReport;
+import dev.hve.cli.Console;
+import dev.hve.cli.CpuidReport;
+import dev.hve.cli.GuestRunner;
+import dev.hve.cli.RunOptions;
+import javax.inject.Singleton;
+
+/** The composition root: every runner part is made here, from the parsed options. */
+@Singleton
+@Component(modules = RunnerModule.class)
+public interface RunnerComponent {
+
+    GuestRunner guestRunner();
+
+    BackendsReport backendsReport();
+
+    CpuidReport cpuidReport();
+
+    @Component.Factory
+    interface Factory {
+        RunnerComponent create(@BindsInstance RunOptions options, @BindsInstance Console console);
+    }
+
+    static RunnerComponent create(RunOptions options, Console console) {
+        return DaggerRunnerComponent.factory().create(options, console);
+    }
+}

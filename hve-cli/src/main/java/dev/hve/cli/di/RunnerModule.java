@@ -1,0 +1,80 @@
+package dev.hve.cli.di;
+
+import dev.hve.api.Vm;
+import dev.hve.cli.Console;
+import dev.hve.cli.RunOptions;
+import dev.hve.cli.UsageException;
+import dev.hve.cli.backend.BackendCatalog;
+import dev.hve.cli.backend.StartupSelection;
+import dagger.Module;
+import dagger.Provides;
+import dev.hve.platform.Machine;
+import dev.hve.platform.MachineConfig;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import javax.inject.Named;
+import javax.inject.Singleton;
+
+/** How the runner's parts are made: backend discovery, start-up selection, the machine. */
+@Module
+public final class RunnerModule {
+
+    private RunnerModule() {
+    }
+
+    @Provides
+    @Singleton
+    static BackendCatalog backendCatalog() {
+        return BackendCatalog.discover(RunnerModule.class.getClassLoader());
+    }
+
+    @Provides
+    @Named("cpuinfo")
+    static Path cpuinfo() {
+        return Path.of("/proc/cpuinfo");
+    }
+
+    @Provides
+    @Singleton
+    static StartupSelection startupSelection(RunOptions options, BackendCatalog catalog,
+                                             @Named("cpuinfo") Path cpuinfo) {
+        return new StartupSelection(options, catalog, cpuinfo);
+    }
+
+    @Provides
+    @Singleton
+    @Named("serial")
+    static OutputStream serialOutput(RunOptions options, Console console) {
+        String serial = options.serial();
+        if (serial.equals("stdio")) {
+            return console.out();
+        }
+        if (serial.equals("none")) {
+            return OutputStream.nullOutputStream();
+        }
+        if (serial.startsWith("file:") && serial.length() > 5) {
+            String path = serial.substring(5);
+            try {
+                return new FileOutputStream(path);
+            } catch (FileNotFoundException e) {
+                throw new UsageException("cannot open serial output file " + path + ": " + e.getMessage());
+            }
+        }
+        throw new UsageException("--serial must be stdio, none or file:PATH, not '" + serial + "'");
+    }
+
+    @Provides
+    @Singleton
+    static Machine machine(StartupSelection selection, RunOptions options, @Named("serial") OutputStream serial) {
+        Vm vm = selection.backend().provider().createVm(selection.host().cpu());
+        MachineConfig config;
+        try {
+            config = new MachineConfig(options.memoryBytes(), options.smp(), serial, null);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new Machine(vm, selection.host().cpu(), config);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.hve.cli.stats;
+
+import dev.hve.api.ExitKind;
+import dev.hve.api.Vcpu;
+import dev.hve.api.VmExit;
+import dev.hve.platform.ExitObserver;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code --stats}: counts exits per common kind and per vendor reason, and times the run, for the
+ * table printed when the guest stops.
+ */
+public final class RunStatistics implements ExitObserver {
+
+    private final long[] byKind = new long[ExitKind.values().length];
+    private final Map<Long, long[]> byReason = new TreeMap<>();
+    private String backend = "?";
+    private long handlingNanos;
+    private long exits;
+
+    @Override
+    public void exitHandled(long sequence, Vcpu vcpu, long rip, VmExit exit, long portValue, long handlingNanos) {
+        byKind[exit.kind().ordinal()]++;
+        long reason = vcpu.lastExitRecord().reason();
+        backend = vcpu.lastExitRecord().backend();
+        byReason.computeIfAbsent(reason, r -> new long[1])[0]++;
+        this.handlingNanos += handlingNanos;
+        exits++;
+    }
+
+    /** Prints the table: exits by kind and by vendor reason, instructions, MIPS and time. */
+    public void print(PrintStream out, long retiredInstructions, long wallNanos) {
+        out.println("---- hve statistics ----");
+        out.printf("%-28s %14s%n", "exits by common kind", "count");
+        for (ExitKind kind : ExitKind.values()) {
+            if (byKind[kind.ordinal()] > 0) {
+                out.printf("  %-26s %14d%n", kind.label(), byKind[kind.ordinal()]);
+            }
+        }
+        out.printf("%-28s %14s%n", "exits by " + backend + " reason", "count");
+        for (Map.Entry<Long, long[]> entry : byReason.entrySet()) {
+            out.printf("  %-26s %14d%n", reasonLabel(entry.getKey()), entry.getValue()[0]);
+        }
+        double seconds = wallNanos / 1e9;
+        out.printf("%-28s %14d%n", "exits total", exits);
+        out.printf("%-28s %14d%n", "retired instructions", retiredInstructions);
+        out.printf("%-28s %14.3f%n", "wall time (s)", seconds);
+        out.printf("%-28s %14.2f%n", "guest MIPS", seconds > 0 ? retiredInstructions / seconds / 1e6 : 0.0);
+        out.printf("%-28s %14.3f%n", "exit handling time (s)", handlingNanos / 1e9);
+    }
+
+    private static String reasonLabel(long reason) {
+        return reason < 0 ? String.valueOf(reason) : "0x" + Long.toHexString(reason) + " (" + reason + ")";
+    }
+
+    public long exits() {
+        return exits;
+    }
+
+    public long exitsOf(ExitKind kind) {
+        return byKind[kind.ordinal()];
+    }
+}

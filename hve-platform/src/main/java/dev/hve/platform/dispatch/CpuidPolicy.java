@@ -1,0 +1,56 @@
+package dev.hve.platform.dispatch;
+
+import dev.hve.api.CpuidLeaf;
+import dev.hve.api.HostCpu;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Guest-visible CPUID: the host model's leaves with what the guest must not see masked off (the
+ * virtualization extensions themselves) and the hypervisor-present bit set, as KVM and Xen
+ * report. Individual leaves can be overridden.
+ */
+public final class CpuidPolicy {
+
+    /** CPUID.1:ECX bit 5, VMX. */
+    private static final int LEAF1_ECX_VMX = 1 << 5;
+    /** CPUID.1:ECX bit 31: a hypervisor is present (reserved for that use by both vendors). */
+    private static final int LEAF1_ECX_HYPERVISOR = 1 << 31;
+    /** CPUID.80000001h:ECX bit 2, SVM. */
+    private static final int EXT1_ECX_SVM = 1 << 2;
+
+    private final HostCpu host;
+    private final Map<Long, CpuidLeaf> overrides = new HashMap<>();
+
+    public CpuidPolicy(HostCpu host) {
+        this.host = host;
+    }
+
+    /** Makes {@code leaf}/{@code subleaf} return {@code value} regardless of the host. */
+    public void override(int leaf, int subleaf, CpuidLeaf value) {
+        overrides.put(key(leaf, subleaf), value);
+    }
+
+    public CpuidLeaf leaf(int leaf, int subleaf) {
+        CpuidLeaf override = overrides.get(key(leaf, subleaf));
+        if (override != null) {
+            return override;
+        }
+        CpuidLeaf value = host.cpuid(leaf, subleaf);
+        if (leaf == 1) {
+            return new CpuidLeaf(value.eax(), value.ebx(), (value.ecx() & ~LEAF1_ECX_VMX) | LEAF1_ECX_HYPERVISOR,
+                value.edx());
+        }
+        if (leaf == 0x8000_0001) {
+            return new CpuidLeaf(value.eax(), value.ebx(), value.ecx() & ~EXT1_ECX_SVM, value.edx());
+        }
+        if (leaf == 0x8000_000A) {
+            return CpuidLeaf.ZERO; // no nested SVM for the guest
+        }
+        return value;
+    }
+
+    private static long key(int leaf, int subleaf) {
+        return ((long) leaf << 32) | (subleaf & 0xFFFF_FFFFL);
+    }
+}

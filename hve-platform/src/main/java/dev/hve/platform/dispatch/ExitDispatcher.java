@@ -1,0 +1,116 @@
+package dev.hve.platform.dispatch;
+
+import dev.hve.api.CpuidLeaf;
+import dev.hve.api.Event;
+import dev.hve.api.Register;
+import dev.hve.api.SegmentRegister;
+import dev.hve.api.Vcpu;
+import dev.hve.api.VmExit;
+import dev.hve.platform.RunOutcome;
+import dev.hve.platform.io.IoPortBus;
+
+/**
+ * The common exit handler: maps each common exit kind to the code that handles it, the same code
+ * on every backend. A handler writes its results through the neutral register accessors and
+ * completes the instruction or injects an event. An exit nothing handles stops the run with a
+ * report naming the kind, the vendor record, RIP and the instruction bytes; nothing hangs
+ * silently.
+ */
+public final class ExitDispatcher {
+
+    private final IoPortBus ioBus;
+    private final CpuidPolicy cpuid;
+    private long lastPortValue;
+
+    public ExitDispatcher(IoPortBus ioBus, CpuidPolicy cpuid) {
+        this.ioBus = ioBus;
+        this.cpuid = cpuid;
+    }
+
+    /** The value the last port exit carried: what a device returned for IN, what the guest wrote for OUT. */
+    public long lastPortValue() {
+        return lastPortValue;
+    }
+
+    /** Handles one exit; returns null to keep running, or how the run ends. */
+    public RunOutcome dispatch(Vcpu vcpu, VmExit exit) {
+        switch (exit.kind()) {
+            case PORT_IO:
+                return portIo(vcpu, (VmExit.PortIo) exit);
+            case CPUID:
+                return cpuid(vcpu, (VmExit.Cpuid) exit);
+            case PREEMPTED:
+                return null;
+            case HLT:
+                return hlt(vcpu);
+            case MSR:
+                return msr(vcpu, (VmExit.MsrAccess) exit);
+            case SHUTDOWN:
+                return new RunOutcome.TripleFault(((VmExit.Shutdown) exit).reason(), vcpu.register(Register.RIP));
+            case ENTRY_FAILURE:
+                VmExit.EntryFailure failure = (VmExit.EntryFailure) exit;
+                return new RunOutcome.EntryFailure(failure.reason(), failure.vendorError());
+            default:
+                return new RunOutcome.UnhandledExit(UnhandledExitReport.describe(vcpu, exit));
+        }
+    }
+
+    private RunOutcome portIo(Vcpu vcpu, VmExit.PortIo io) {
+        if (io.string()) {
+            return new RunOutcome.UnhandledExit(UnhandledExitReport.describe(vcpu, io));
+        }
+        if (io.in()) {
+            long value = ioBus.read(io.port(), io.size());
+            lastPortValue = value;
+            writeAccumulator(vcpu, io.size(), value);
+        } else {
+            lastPortValue = io.value();
+            ioBus.write(io.port(), io.size(), io.value());
+        }
+        vcpu.completeInstruction();
+        return null;
+    }
+
+    /**
+     * IN writes AL, AX or EAX. As with every 32-bit destination in 64-bit mode, writing EAX
+     * clears bits 63:32; AL and AX leave the rest of RAX alone (Intel SDM Vol. 1 §3.4.1.1).
+     */
+    static void writeAccumulator(Vcpu vcpu, int size, long value) {
+        long rax = vcpu.register(Register.RAX);
+        long merged = switch (size) {
+            case 1 -> (rax & ~0xFFL) | (value & 0xFF);
+            case 2 -> (rax & ~0xFFFFL) | (value & 0xFFFF);
+            default -> value & 0xFFFF_FFFFL;
+        };
+        vcpu.setRegister(Register.RAX, merged);
+    }
+
+    private RunOutcome cpuid(Vcpu vcpu, VmExit.Cpuid request) {
+        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf());
+        // CPUID writes 32-bit results, so bits 63:32 of each register are cleared in 64-bit mode.
+        vcpu.setRegister(Register.RAX, leaf.eax() & 0xFFFF_FFFFL);
+        vcpu.setRegister(Register.RBX, leaf.ebx() & 0xFFFF_FFFFL);
+        vcpu.setRegister(Register.RCX, leaf.ecx() & 0xFFFF_FFFFL);
+        vcpu.setRegister(Register.RDX, leaf.edx() & 0xFFFF_FFFFL);
+        vcpu.completeInstruction();
+        return null;
+    }
+
+    private RunOutcome hlt(Vcpu vcpu) {
+        long rip = vcpu.register(Register.RIP);
+        vcpu.completeInstruction();
+        // Without an armed interrupt source nothing can ever wake the processor.
+        return new RunOutcome.Halted(rip);
+    }
+
+    private RunOutcome msr(Vcpu vcpu, VmExit.MsrAccess access) {
+        // No MSR is emulated by the platform yet: the architectural answer for an MSR the
+        // processor does not implement is #GP(0) (Intel SDM Vol. 2B, RDMSR/WRMSR).
+        vcpu.inject(new Event.HardwareException(13, 0));
+        return null;
+    }
+
+    static SegmentRegister segment(int index) {
+        return SegmentRegister.values()[index];
+    }
+}
