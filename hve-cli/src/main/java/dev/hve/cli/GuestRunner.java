@@ -56,7 +56,7 @@ public final class GuestRunner {
         }
         LoadedGuest loaded;
         try {
-            loaded = machine.loadMultiboot(name, image, options.append(), modules);
+            loaded = machine.load(name, image, options.append(), modules);
         } catch (BootException e) {
             throw new UsageException(e.getMessage());
         }

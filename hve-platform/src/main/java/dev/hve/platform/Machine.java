@@ -10,7 +10,7 @@ import dev.hve.platform.boot.BootException;
 import dev.hve.platform.boot.BootModule;
 import dev.hve.platform.boot.GuestPhysicalLayout;
 import dev.hve.platform.boot.LoadedGuest;
-import dev.hve.platform.boot.MultibootLoader;
+import dev.hve.platform.boot.GuestLoader;
 import dev.hve.platform.devices.DebugExit;
 import dev.hve.platform.devices.I8042;
 import dev.hve.platform.devices.Uart16550;
@@ -72,10 +72,13 @@ public final class Machine implements PowerEvents {
         return vcpus.get(index);
     }
 
-    /** Loads a multiboot kernel with its command line and modules; vCPU 0 starts at its entry. */
-    public LoadedGuest loadMultiboot(String name, byte[] image, String commandLine, List<BootModule> modules)
+    /**
+     * Loads a kernel (multiboot, or ELF64 for a direct 64-bit entry) with its command line and
+     * modules; vCPU 0 starts at its entry.
+     */
+    public LoadedGuest load(String name, byte[] image, String commandLine, List<BootModule> modules)
         throws BootException {
-        return new MultibootLoader().load(name, image, commandLine, modules, vm.memory(), layout, vcpus.get(0));
+        return GuestLoader.load(name, image, commandLine, modules, vm.memory(), layout, vcpus.get(0));
     }
 
     /** Runs the guest until it stops itself or a limit is reached. */

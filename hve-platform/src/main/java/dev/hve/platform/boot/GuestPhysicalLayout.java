@@ -83,6 +83,12 @@ public final class GuestPhysicalLayout {
             if (start >= region.guestPhysical() && start + length <= region.end()) {
                 return;
             }
+            if (region.contains(start)) {
+                long neededMib = (start + length + (1 << 20) - 1) >> 20;
+                throw new BootException(String.format("%s at 0x%x-0x%x does not fit: too little memory (the guest has "
+                    + "%d MiB; give it at least --memory %dM)", what, start, start + length - 1, ram.totalRam() >> 20,
+                    neededMib));
+            }
         }
         throw new BootException(String.format("%s at 0x%x-0x%x lies outside guest RAM (%d MiB from 0x0): "
             + "give the guest more memory or link the image lower", what, start, start + length - 1,

@@ -1,12 +1,10 @@
 package dev.hve.platform.boot;
 
 import dev.hve.api.GuestMemory;
-import dev.hve.api.MemoryMap;
 import dev.hve.api.Register;
 import dev.hve.api.Vcpu;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -30,18 +28,8 @@ public final class MultibootLoader {
     /** Bits 0-15 are requirements; a loader that cannot meet one must refuse the image (§3.1.2). */
     private static final int SUPPORTED_REQUIREMENTS = FLAG_PAGE_ALIGN_MODULES | FLAG_MEMORY_INFO;
 
-    // multiboot_info flags (§3.3).
-    private static final int INFO_MEMORY = 1;
-    private static final int INFO_CMDLINE = 1 << 2;
-    private static final int INFO_MODULES = 1 << 3;
-    private static final int INFO_MMAP = 1 << 6;
-    private static final int INFO_BOOT_LOADER_NAME = 1 << 9;
 
-    /** Where the information structure and its strings go: conventional memory below the EBDA. */
-    static final long INFO_ADDRESS = 0x9000;
-    private static final long INFO_AREA_END = GuestPhysicalLayout.LEGACY_HOLE_START;
-    private static final int INFO_SIZE = 88;
-    private static final long KERNEL_MINIMUM = 0x100000;
+    static final long KERNEL_MINIMUM = 0x100000;
 
     /** Returns true when {@code image} carries a valid multiboot header in its first 8 KiB. */
     public static boolean isMultiboot(byte[] image) {
@@ -95,7 +83,7 @@ public final class MultibootLoader {
             imageEnd = placed[2];
         } else {
             ElfImage elf = ElfImage.parse(name, image);
-            long[] placed = loadElf(elf, memory, layout);
+            long[] placed = ElfSegmentLoader.load(elf, memory, layout);
             entry = elf.entry();
             imageStart = placed[0];
             imageEnd = placed[1];
@@ -105,62 +93,12 @@ public final class MultibootLoader {
                 entry, imageStart, imageEnd - 1));
         }
 
-        InfoWriter info = new InfoWriter(memory, INFO_ADDRESS + INFO_SIZE, INFO_AREA_END);
-        int infoFlags = INFO_MEMORY | INFO_MMAP | INFO_BOOT_LOADER_NAME;
-        long lowerKib = GuestPhysicalLayout.LEGACY_HOLE_START >> 10;
-        long upperKib = (layout.lowRamEnd() - KERNEL_MINIMUM) >> 10;
-        memory.writeValue(INFO_ADDRESS + 4, 4, lowerKib);
-        memory.writeValue(INFO_ADDRESS + 8, 4, Math.min(upperKib, 0xFFFF_FFFFL));
-        if (commandLine != null) {
-            infoFlags |= INFO_CMDLINE;
-            memory.writeValue(INFO_ADDRESS + 16, 4, info.string(commandLine));
-        }
-        if (!modules.isEmpty()) {
-            infoFlags |= INFO_MODULES;
-            long moduleAddress = (imageEnd + 0xFFF) & ~0xFFFL;
-            long table = info.reserve(16L * modules.size(), 4);
-            for (int i = 0; i < modules.size(); i++) {
-                BootModule module = modules.get(i);
-                layout.checkLoadable("module " + module.name(), moduleAddress, module.contents().length);
-                memory.write(moduleAddress, module.contents(), 0, module.contents().length);
-                long entryAt = table + 16L * i;
-                memory.writeValue(entryAt, 4, moduleAddress);
-                memory.writeValue(entryAt + 4, 4, moduleAddress + module.contents().length);
-                String moduleLine = module.commandLine() == null ? module.name() : module.commandLine();
-                memory.writeValue(entryAt + 8, 4, info.string(moduleLine));
-                memory.writeValue(entryAt + 12, 4, 0);
-                moduleAddress = (moduleAddress + module.contents().length + 0xFFF) & ~0xFFFL;
-            }
-            memory.writeValue(INFO_ADDRESS + 20, 4, modules.size());
-            memory.writeValue(INFO_ADDRESS + 24, 4, table);
-        }
-        writeMemoryMap(memory, layout, info);
-        memory.writeValue(INFO_ADDRESS + 64, 4, info.string("HVE"));
-        memory.writeValue(INFO_ADDRESS, 4, infoFlags);
+        long info = MultibootInfoBuilder.write(memory, layout, commandLine, modules, imageEnd);
 
         BootCpuState.protectedMode32(bootCpu, memory, entry);
         bootCpu.setRegister(Register.RAX, BOOTLOADER_MAGIC);
-        bootCpu.setRegister(Register.RBX, INFO_ADDRESS);
+        bootCpu.setRegister(Register.RBX, info);
         return new LoadedGuest("multiboot", entry, imageStart, imageEnd);
-    }
-
-    private static long[] loadElf(ElfImage elf, GuestMemory memory, GuestPhysicalLayout layout) throws BootException {
-        long start = Long.MAX_VALUE;
-        long end = 0;
-        int index = 0;
-        for (ElfImage.Segment segment : elf.loadSegments()) {
-            long address = segment.physicalAddress();
-            String what = "segment " + index++ + " of " + elf.name();
-            layout.checkLoadable(what, address, segment.memorySize());
-            memory.write(address, elf.bytes(), (int) segment.fileOffset(), (int) segment.fileSize());
-            zero(memory, address + segment.fileSize(), segment.memorySize() - segment.fileSize());
-            start = Math.min(start, address);
-            end = Math.max(end, address + segment.memorySize());
-        }
-        if (end == 0) {
-            throw new BootException(elf.name() + ": ELF file has no loadable segment");
-        }
-        return new long[] {start, end};
     }
 
     /** The a.out kludge of §3.1.3: header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr. */
@@ -191,85 +129,8 @@ public final class MultibootLoader {
         layout.checkLoadable(name, loadAddr, end - loadAddr);
         memory.write(loadAddr, image, (int) fileOffset, (int) loadLength);
         if (bssEndAddr > loadAddr + loadLength) {
-            zero(memory, loadAddr + loadLength, bssEndAddr - loadAddr - loadLength);
+            ElfSegmentLoader.zero(memory, loadAddr + loadLength, bssEndAddr - loadAddr - loadLength);
         }
         return new long[] {entryAddr, loadAddr, end};
-    }
-
-    /** The BIOS-style memory map (§3.3 mmap_*): each entry is size, base_addr, length, type. */
-    private static void writeMemoryMap(GuestMemory memory, GuestPhysicalLayout layout, InfoWriter info)
-        throws BootException {
-        List<MemoryMap.Region> regions = layout.memoryMap().regions();
-        int entries = regions.size() + 1;
-        long table = info.reserve(24L * entries, 4);
-        long at = table;
-        for (MemoryMap.Region region : regions) {
-            long base = region.guestPhysical();
-            long length = region.size();
-            if (base == 0) {
-                // Conventional memory stops at 640 KiB; 640 KiB-1 MiB is reserved, as on every PC.
-                writeMmapEntry(memory, at, 0, GuestPhysicalLayout.LEGACY_HOLE_START, 1);
-                at += 24;
-                writeMmapEntry(memory, at, GuestPhysicalLayout.LEGACY_HOLE_START,
-                    GuestPhysicalLayout.LEGACY_HOLE_END - GuestPhysicalLayout.LEGACY_HOLE_START, 2);
-                at += 24;
-                base = GuestPhysicalLayout.LEGACY_HOLE_END;
-                length = region.end() - base;
-                if (length <= 0) {
-                    continue;
-                }
-            }
-            writeMmapEntry(memory, at, base, length, 1);
-            at += 24;
-        }
-        memory.writeValue(INFO_ADDRESS + 44, 4, at - table);
-        memory.writeValue(INFO_ADDRESS + 48, 4, table);
-    }
-
-    private static void writeMmapEntry(GuestMemory memory, long at, long base, long length, int type) {
-        memory.writeValue(at, 4, 20);
-        memory.writeValue(at + 4, 8, base);
-        memory.writeValue(at + 12, 8, length);
-        memory.writeValue(at + 20, 4, type);
-    }
-
-    private static void zero(GuestMemory memory, long address, long length) {
-        byte[] zeros = new byte[4096];
-        while (length > 0) {
-            int chunk = (int) Math.min(length, zeros.length);
-            memory.write(address, zeros, 0, chunk);
-            address += chunk;
-            length -= chunk;
-        }
-    }
-
-    /** A bump allocator for the information structure's strings and tables. */
-    private static final class InfoWriter {
-        private final GuestMemory memory;
-        private long next;
-        private final long end;
-
-        InfoWriter(GuestMemory memory, long start, long end) {
-            this.memory = memory;
-            this.next = start;
-            this.end = end;
-        }
-
-        long reserve(long size, long alignment) throws BootException {
-            long at = (next + alignment - 1) & -alignment;
-            if (at + size > end) {
-                throw new BootException(String.format("multiboot information (command lines, module table, memory map) "
-                    + "does not fit in 0x%x-0x%x", INFO_ADDRESS, end));
-            }
-            next = at + size;
-            return at;
-        }
-
-        long string(String text) throws BootException {
-            byte[] bytes = (text + "\0").getBytes(StandardCharsets.UTF_8);
-            long at = reserve(bytes.length, 1);
-            memory.write(at, bytes, 0, bytes.length);
-            return at;
-        }
     }
 }
