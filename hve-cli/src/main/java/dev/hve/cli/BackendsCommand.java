@@ -26,7 +26,7 @@ final class BackendsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
-        RunOptions options = RunOptions.selectionOnly(selection.backend, selection.hostCpu);
+        RunOptions options = RunOptions.selectionOnly(selection.backend, selection.hostCpu, selection.pluginPath);
         return RunnerComponent.create(options, console).backendsReport().print();
     }
 }

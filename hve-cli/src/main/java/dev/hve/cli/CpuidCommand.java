@@ -25,7 +25,7 @@ final class CpuidCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
-        RunOptions options = RunOptions.selectionOnly(selection.backend, selection.hostCpu);
+        RunOptions options = RunOptions.selectionOnly(selection.backend, selection.hostCpu, selection.pluginPath);
         return RunnerComponent.create(options, console).cpuidReport().print();
     }
 }

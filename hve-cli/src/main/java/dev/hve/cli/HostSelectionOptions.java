@@ -1,5 +1,8 @@
 package dev.hve.cli;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code --backend} and {@code --host-cpu}, shared by the subcommands that select a backend. */
@@ -12,4 +15,8 @@ final class HostSelectionOptions {
     @Option(names = "--host-cpu", paramLabel = "MODEL",
         description = "The modeled host CPU: intel or amd. Default: the real host's vendor.")
     String hostCpu;
+
+    @Option(names = "--plugin-path", paramLabel = "DIR", split = ":",
+        description = "Directories of plug-in jars (backends, host CPU models, extensions); repeatable or ':'-separated.")
+    List<Path> pluginPath = new ArrayList<>();
 }

@@ -104,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
             moduleSpecs.add(new RunOptions.ModuleSpec(initrd, null));
         }
         RunOptions options = new RunOptions(selection.backend, selection.hostCpu, memory, smp, kernel, append,
-            List.copyOf(moduleSpecs), serial, traceExits, stats, maxInstructions, timeout == null ? 0 : timeout);
+            List.copyOf(moduleSpecs), serial, traceExits, stats, maxInstructions, timeout == null ? 0 : timeout,
+            List.copyOf(selection.pluginPath));
         return RunnerComponent.create(options, console).guestRunner().run();
     }
 }

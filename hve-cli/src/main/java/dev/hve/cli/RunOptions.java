@@ -11,17 +11,19 @@ import java.util.List;
  * @param kernel      the guest image, or null for the embedded demo guest
  * @param serial      "stdio", "none" or "file:PATH"
  * @param traceExits  where to write one JSON line per exit, or null
+ * @param pluginPath  directories of plug-in jars
  */
 public record RunOptions(String backend, String hostCpu, long memoryBytes, int smp, Path kernel, String append,
                          List<ModuleSpec> modules, String serial, Path traceExits, boolean stats,
-                         long maxInstructions, long timeoutMillis) {
+                         long maxInstructions, long timeoutMillis, List<Path> pluginPath) {
 
     /** A multiboot module: a file and the command line the guest sees for it. */
     public record ModuleSpec(Path file, String commandLine) {
     }
 
     /** The options that only select a host CPU and backend, for {@code hve backends}. */
-    public static RunOptions selectionOnly(String backend, String hostCpu) {
-        return new RunOptions(backend, hostCpu, 128L << 20, 1, null, null, List.of(), "stdio", null, false, 0, 0);
+    public static RunOptions selectionOnly(String backend, String hostCpu, List<Path> pluginPath) {
+        return new RunOptions(backend, hostCpu, 128L << 20, 1, null, null, List.of(), "stdio", null, false, 0, 0,
+            pluginPath);
     }
 }

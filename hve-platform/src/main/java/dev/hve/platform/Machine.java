@@ -6,6 +6,7 @@ import dev.hve.api.Register;
 import dev.hve.api.Vcpu;
 import dev.hve.api.Vm;
 import dev.hve.api.VmExit;
+import dev.hve.api.extension.PlatformExtension;
 import dev.hve.platform.boot.BootException;
 import dev.hve.platform.boot.BootModule;
 import dev.hve.platform.boot.GuestPhysicalLayout;
@@ -16,6 +17,8 @@ import dev.hve.platform.devices.I8042;
 import dev.hve.platform.devices.Uart16550;
 import dev.hve.platform.dispatch.CpuidPolicy;
 import dev.hve.platform.dispatch.ExitDispatcher;
+import dev.hve.platform.dispatch.HypercallDispatch;
+import dev.hve.platform.dispatch.MsrPolicy;
 import dev.hve.platform.io.IoPortBus;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +42,7 @@ public final class Machine implements PowerEvents {
     private final List<Vcpu> vcpus = new ArrayList<>();
     private RunOutcome requestedStop;
 
-    public Machine(Vm vm, HostCpu host, MachineConfig config) {
+    public Machine(Vm vm, HostCpu host, MachineConfig config, List<PlatformExtension> extensions) {
         this.vm = vm;
         this.config = config;
         this.layout = GuestPhysicalLayout.pc(config.memoryBytes());
@@ -47,7 +50,14 @@ public final class Machine implements PowerEvents {
         ioBus.register(Uart16550.COM1, Uart16550.REGISTER_COUNT, new Uart16550(config.serialOutput()));
         ioBus.register(DebugExit.DEFAULT_PORT, 1, new DebugExit(this));
         ioBus.register(I8042.BASE_PORT, I8042.PORT_COUNT, new I8042(this));
-        this.dispatcher = new ExitDispatcher(ioBus, new CpuidPolicy(host));
+        CpuidPolicy cpuid = new CpuidPolicy(host);
+        MsrPolicy msrs = new MsrPolicy();
+        HypercallDispatch hypercalls = new HypercallDispatch();
+        ExtensionInstaller installer = new ExtensionInstaller(host, vm.memory(), ioBus, cpuid, msrs, hypercalls);
+        for (PlatformExtension extension : extensions) {
+            installer.install(extension);
+        }
+        this.dispatcher = new ExitDispatcher(ioBus, cpuid, msrs, hypercalls, vm.memory());
         InterceptConfig intercepts = InterceptConfig.monitorDefaults();
         for (int i = 0; i < config.vcpus(); i++) {
             Vcpu vcpu = vm.createVcpu();

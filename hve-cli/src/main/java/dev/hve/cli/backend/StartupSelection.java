@@ -4,14 +4,12 @@ import dev.hve.api.spi.BackendProvider;
 import dev.hve.api.spi.BackendSelector.Selection;
 import dev.hve.cli.RunOptions;
 import dev.hve.cli.UsageException;
+import dev.hve.api.HostCpu;
+import dev.hve.cli.host.HostCpuCatalog;
 import dev.hve.cli.host.HostCpuChoice;
-import dev.hve.cli.host.ModeledHostCpu;
 import dev.hve.cli.host.RealHostVendor;
-import dev.hve.emulator.cpuid.CpuModel;
-import dev.hve.emulator.cpuid.CpuModels;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Start-up selection, as a hypervisor does it: model the host CPU (the real host's vendor unless
@@ -23,9 +21,9 @@ public final class StartupSelection {
     private final HostCpuChoice host;
     private final Selection backend;
 
-    public StartupSelection(RunOptions options, BackendCatalog catalog, Path cpuinfo) {
+    public StartupSelection(RunOptions options, BackendCatalog catalog, HostCpuCatalog hosts, Path cpuinfo) {
         boolean hostChosen = options.hostCpu() != null;
-        HostCpuChoice chosenHost = hostChosen ? named(options.hostCpu()) : fromRealHost(cpuinfo);
+        HostCpuChoice chosenHost = hostChosen ? named(hosts, options.hostCpu()) : fromRealHost(hosts, cpuinfo);
         if ("auto".equals(options.backend())) {
             Selection selection = catalog.selector().byCpuid(chosenHost.cpu()).orElseThrow(() -> new UsageException(
                 "no backend supports the modeled host CPU " + chosenHost.cpu().name() + " ("
@@ -45,39 +43,36 @@ public final class StartupSelection {
                 + "; the modeled host CPU " + chosenHost.cpu().name() + " (" + chosenHost.cpu().vendor()
                 + ") does not qualify");
         } else {
-            this.host = modelFor(provider).orElseThrow(() -> new UsageException("backend " + provider.name()
+            this.host = modelFor(hosts, provider).orElseThrow(() -> new UsageException("backend " + provider.name()
                 + " needs " + provider.requirement() + ", which no built-in host CPU model provides; pick one with "
                 + "--host-cpu"));
         }
         this.backend = selection;
     }
 
-    private static HostCpuChoice named(String name) {
-        CpuModel model = CpuModels.byName(name).orElseThrow(() -> new UsageException("unknown host CPU '" + name
-            + "'; choose from " + CpuModels.all().stream().map(CpuModel::name).collect(Collectors.joining(", "))));
-        return new HostCpuChoice(new ModeledHostCpu(model), "chosen with --host-cpu " + name);
+    private static HostCpuChoice named(HostCpuCatalog hosts, String name) {
+        HostCpu model = hosts.byName(name).orElseThrow(() -> new UsageException("unknown host CPU '" + name
+            + "'; choose from " + String.join(", ", hosts.names())));
+        return new HostCpuChoice(model, "chosen with --host-cpu " + name);
     }
 
-    private static HostCpuChoice fromRealHost(Path cpuinfo) {
+    private static HostCpuChoice fromRealHost(HostCpuCatalog hosts, Path cpuinfo) {
         Optional<String> vendor = RealHostVendor.read(cpuinfo);
         if (vendor.isPresent()) {
-            for (CpuModel model : CpuModels.all()) {
-                ModeledHostCpu cpu = new ModeledHostCpu(model);
-                if (cpu.vendor().equals(vendor.get())) {
-                    return new HostCpuChoice(cpu, "the real host is " + vendor.get() + " (" + cpuinfo + ")");
-                }
+            Optional<HostCpu> model = hosts.byVendor(vendor.get());
+            if (model.isPresent()) {
+                return new HostCpuChoice(model.get(), "the real host is " + vendor.get() + " (" + cpuinfo + ")");
             }
         }
-        ModeledHostCpu fallback = new ModeledHostCpu(CpuModels.intel());
+        HostCpu fallback = hosts.models().get(0);
         return new HostCpuChoice(fallback, vendor.map(v -> "no model for the real host's vendor " + v)
-            .orElse("the real host's vendor is unknown") + "; defaulting to intel");
+            .orElse("the real host's vendor is unknown") + "; defaulting to " + fallback.name());
     }
 
-    private static Optional<HostCpuChoice> modelFor(BackendProvider provider) {
-        for (CpuModel model : CpuModels.all()) {
-            ModeledHostCpu cpu = new ModeledHostCpu(model);
-            if (provider.supports(cpu).isPresent()) {
-                return Optional.of(new HostCpuChoice(cpu, "switched to " + model.name() + " because --backend "
+    private static Optional<HostCpuChoice> modelFor(HostCpuCatalog hosts, BackendProvider provider) {
+        for (HostCpu model : hosts.models()) {
+            if (provider.supports(model).isPresent()) {
+                return Optional.of(new HostCpuChoice(model, "switched to " + model.name() + " because --backend "
                     + provider.name() + " needs " + provider.requirement()));
             }
         }

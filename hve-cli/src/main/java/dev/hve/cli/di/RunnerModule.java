@@ -6,6 +6,9 @@ import dev.hve.cli.RunOptions;
 import dev.hve.cli.UsageException;
 import dev.hve.cli.backend.BackendCatalog;
 import dev.hve.cli.backend.StartupSelection;
+import dev.hve.cli.host.HostCpuCatalog;
+import dev.hve.cli.plugin.ExtensionCatalog;
+import dev.hve.cli.plugin.PluginClassLoader;
 import dagger.Module;
 import dagger.Provides;
 import dev.hve.platform.Machine;
@@ -26,8 +29,27 @@ public final class RunnerModule {
 
     @Provides
     @Singleton
-    static BackendCatalog backendCatalog() {
-        return BackendCatalog.discover(RunnerModule.class.getClassLoader());
+    @Named("plugins")
+    static ClassLoader pluginClassLoader(RunOptions options) {
+        return PluginClassLoader.over(options.pluginPath(), RunnerModule.class.getClassLoader());
+    }
+
+    @Provides
+    @Singleton
+    static BackendCatalog backendCatalog(@Named("plugins") ClassLoader loader) {
+        return BackendCatalog.discover(loader);
+    }
+
+    @Provides
+    @Singleton
+    static HostCpuCatalog hostCpuCatalog(@Named("plugins") ClassLoader loader) {
+        return HostCpuCatalog.discover(loader);
+    }
+
+    @Provides
+    @Singleton
+    static ExtensionCatalog extensionCatalog(@Named("plugins") ClassLoader loader) {
+        return ExtensionCatalog.discover(loader);
     }
 
     @Provides
@@ -38,9 +60,9 @@ public final class RunnerModule {
 
     @Provides
     @Singleton
-    static StartupSelection startupSelection(RunOptions options, BackendCatalog catalog,
+    static StartupSelection startupSelection(RunOptions options, BackendCatalog catalog, HostCpuCatalog hosts,
                                              @Named("cpuinfo") Path cpuinfo) {
-        return new StartupSelection(options, catalog, cpuinfo);
+        return new StartupSelection(options, catalog, hosts, cpuinfo);
     }
 
     @Provides
@@ -67,7 +89,8 @@ public final class RunnerModule {
 
     @Provides
     @Singleton
-    static Machine machine(StartupSelection selection, RunOptions options, @Named("serial") OutputStream serial) {
+    static Machine machine(StartupSelection selection, RunOptions options, @Named("serial") OutputStream serial,
+                           ExtensionCatalog extensions) {
         Vm vm = selection.backend().provider().createVm(selection.host().cpu());
         MachineConfig config;
         try {
@@ -75,6 +98,6 @@ public final class RunnerModule {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Machine(vm, selection.host().cpu(), config);
+        return new Machine(vm, selection.host().cpu(), config, extensions.extensions());
     }
 }

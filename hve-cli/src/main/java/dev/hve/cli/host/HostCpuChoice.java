@@ -1,5 +1,7 @@
 package dev.hve.cli.host;
 
+import dev.hve.api.HostCpu;
+
 /** The modeled host CPU for this run, and why it was chosen. */
-public record HostCpuChoice(ModeledHostCpu cpu, String reason) {
+public record HostCpuChoice(HostCpu cpu, String reason) {
 }

@@ -2,7 +2,10 @@ package dev.hve.platform.dispatch;
 
 import dev.hve.api.CpuidLeaf;
 import dev.hve.api.HostCpu;
+import dev.hve.api.extension.CpuidProvider;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,7 @@ public final class CpuidPolicy {
 
     private final HostCpu host;
     private final Map<Long, CpuidLeaf> overrides = new HashMap<>();
+    private final List<CpuidProvider> providers = new ArrayList<>();
 
     public CpuidPolicy(HostCpu host) {
         this.host = host;
@@ -31,11 +35,24 @@ public final class CpuidPolicy {
         overrides.put(key(leaf, subleaf), value);
     }
 
+    /** Lets an extension adjust leaves after the platform's own filtering. */
+    public void add(CpuidProvider provider) {
+        providers.add(provider);
+    }
+
     public CpuidLeaf leaf(int leaf, int subleaf) {
         CpuidLeaf override = overrides.get(key(leaf, subleaf));
         if (override != null) {
             return override;
         }
+        CpuidLeaf value = filtered(leaf, subleaf);
+        for (CpuidProvider provider : providers) {
+            value = provider.leaf(leaf, subleaf, value);
+        }
+        return value;
+    }
+
+    private CpuidLeaf filtered(int leaf, int subleaf) {
         CpuidLeaf value = host.cpuid(leaf, subleaf);
         if (leaf == 1) {
             return new CpuidLeaf(value.eax(), value.ebx(), (value.ecx() & ~LEAF1_ECX_VMX) | LEAF1_ECX_HYPERVISOR,

@@ -1,7 +1,7 @@
 package dev.hve.platform.dispatch;
 
 import dev.hve.api.CpuidLeaf;
-import dev.hve.api.Event;
+import dev.hve.api.GuestMemory;
 import dev.hve.api.Register;
 import dev.hve.api.SegmentRegister;
 import dev.hve.api.Vcpu;
@@ -20,11 +20,18 @@ public final class ExitDispatcher {
 
     private final IoPortBus ioBus;
     private final CpuidPolicy cpuid;
+    private final MsrPolicy msrs;
+    private final HypercallDispatch hypercalls;
+    private final GuestMemory memory;
     private long lastPortValue;
 
-    public ExitDispatcher(IoPortBus ioBus, CpuidPolicy cpuid) {
+    public ExitDispatcher(IoPortBus ioBus, CpuidPolicy cpuid, MsrPolicy msrs, HypercallDispatch hypercalls,
+                          GuestMemory memory) {
         this.ioBus = ioBus;
         this.cpuid = cpuid;
+        this.msrs = msrs;
+        this.hypercalls = hypercalls;
+        this.memory = memory;
     }
 
     /** The value the last port exit carried: what a device returned for IN, what the guest wrote for OUT. */
@@ -44,7 +51,11 @@ public final class ExitDispatcher {
             case HLT:
                 return hlt(vcpu);
             case MSR:
-                return msr(vcpu, (VmExit.MsrAccess) exit);
+                msrs.access(vcpu, (VmExit.MsrAccess) exit);
+                return null;
+            case HYPERCALL:
+                hypercalls.call(vcpu, memory);
+                return null;
             case SHUTDOWN:
                 return new RunOutcome.TripleFault(((VmExit.Shutdown) exit).reason(), vcpu.register(Register.RIP));
             case ENTRY_FAILURE:
@@ -101,13 +112,6 @@ public final class ExitDispatcher {
         vcpu.completeInstruction();
         // Without an armed interrupt source nothing can ever wake the processor.
         return new RunOutcome.Halted(rip);
-    }
-
-    private RunOutcome msr(Vcpu vcpu, VmExit.MsrAccess access) {
-        // No MSR is emulated by the platform yet: the architectural answer for an MSR the
-        // processor does not implement is #GP(0) (Intel SDM Vol. 2B, RDMSR/WRMSR).
-        vcpu.inject(new Event.HardwareException(13, 0));
-        return null;
     }
 
     static SegmentRegister segment(int index) {

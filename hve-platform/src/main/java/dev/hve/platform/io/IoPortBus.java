@@ -1,5 +1,6 @@
 package dev.hve.platform.io;
 
+import dev.hve.api.device.PortDevice;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

@@ -1,19 +1,9 @@
 package dev.hve.platform.io;
 
 /**
- * A device on the I/O-port bus, in the style of rust-vmm's {@code vm-device}: it claims a range
- * and answers reads and writes at offsets within it.
+ * The platform's name for the SDK's port-device contract, {@link dev.hve.api.device.PortDevice}.
+ * Built-in devices implement this; extensions implement the SDK interface directly, and the bus
+ * takes either.
  */
-public interface PortDevice {
-
-    /** A short name for logs and overlap errors, such as {@code "uart0"}. */
-    String name();
-
-    /**
-     * Reads {@code size} bytes (1, 2 or 4) at {@code offset} from the start of the device's range.
-     * Bits above {@code size} are ignored by the bus.
-     */
-    long read(int offset, int size);
-
-    void write(int offset, int size, long value);
+public interface PortDevice extends dev.hve.api.device.PortDevice {
 }

@@ -1,0 +1,46 @@
+package dev.hve.platform.dispatch;
+
+import dev.hve.api.Event;
+import dev.hve.api.Register;
+import dev.hve.api.Vcpu;
+import dev.hve.api.VmExit;
+import dev.hve.api.extension.MsrProvider;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Handles the MSR accesses the monitor intercepts: each goes to the provider that claims the
+ * MSR; anything else raises #GP(0), the architectural answer for an MSR the processor does not
+ * implement (Intel SDM Vol. 2B, RDMSR and WRMSR).
+ */
+public final class MsrPolicy {
+
+    private static final int GP = 13;
+
+    private final List<MsrProvider> providers = new ArrayList<>();
+
+    public void add(MsrProvider provider) {
+        providers.add(provider);
+    }
+
+    public void access(Vcpu vcpu, VmExit.MsrAccess access) {
+        for (MsrProvider provider : providers) {
+            if (provider.handles(access.msr())) {
+                if (access.write()) {
+                    if (!provider.write(access.msr(), access.value())) {
+                        vcpu.inject(new Event.HardwareException(GP, 0));
+                        return;
+                    }
+                } else {
+                    long value = provider.read(access.msr());
+                    // RDMSR returns EDX:EAX; bits 63:32 of RAX and RDX are cleared.
+                    vcpu.setRegister(Register.RAX, value & 0xFFFF_FFFFL);
+                    vcpu.setRegister(Register.RDX, value >>> 32);
+                }
+                vcpu.completeInstruction();
+                return;
+            }
+        }
+        vcpu.inject(new Event.HardwareException(GP, 0));
+    }
+}
