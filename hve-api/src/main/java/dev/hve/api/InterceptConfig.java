@@ -22,11 +22,19 @@ public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitm
         msrs = msrs == null ? null : Set.copyOf(msrs);
     }
 
-    /** What a full monitor wants: every port, every MSR, CPUID and HLT; no exceptions. */
+    /**
+     * What a full monitor wants: every port, CPUID and HLT; no MSRs (the guest's own MSR state
+     * runs in the core until a provider claims one) and no exceptions.
+     */
     public static InterceptConfig monitorDefaults() {
         BitSet all = new BitSet(65536);
         all.set(0, 65536);
-        return new InterceptConfig(all, null, 0, true, true, false, false);
+        return new InterceptConfig(all, Set.of(), 0, true, true, false, false);
+    }
+
+    /** This configuration with exactly {@code intercepted} MSRs. */
+    public InterceptConfig withMsrs(Set<Integer> intercepted) {
+        return new InterceptConfig(ports, intercepted, exceptionBitmap, cpuid, hlt, rdtsc, invlpg);
     }
 
     public boolean interceptsPort(int port) {

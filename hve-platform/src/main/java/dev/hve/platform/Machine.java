@@ -58,7 +58,7 @@ public final class Machine implements PowerEvents {
             installer.install(extension);
         }
         this.dispatcher = new ExitDispatcher(ioBus, cpuid, msrs, hypercalls, vm.memory());
-        InterceptConfig intercepts = InterceptConfig.monitorDefaults();
+        InterceptConfig intercepts = InterceptConfig.monitorDefaults().withMsrs(msrs.interceptedMsrs());
         for (int i = 0; i < config.vcpus(); i++) {
             Vcpu vcpu = vm.createVcpu();
             vcpu.configureIntercepts(intercepts);

@@ -1,9 +1,16 @@
 package dev.hve.api.extension;
 
-/** Implements model-specific registers the platform does not know, such as a paravirtual MSR. */
+import java.util.Set;
+
+/**
+ * Implements model-specific registers the platform does not know, such as a paravirtual MSR. The
+ * platform intercepts exactly the MSRs its providers declare, so every other MSR keeps running
+ * at full speed in the guest.
+ */
 public interface MsrProvider {
 
-    boolean handles(int msr);
+    /** The MSR numbers this provider implements. */
+    Set<Integer> msrs();
 
     long read(int msr);
 

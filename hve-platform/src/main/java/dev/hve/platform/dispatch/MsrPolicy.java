@@ -7,6 +7,8 @@ import dev.hve.api.VmExit;
 import dev.hve.api.extension.MsrProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Handles the MSR accesses the monitor intercepts: each goes to the provider that claims the
@@ -23,9 +25,18 @@ public final class MsrPolicy {
         providers.add(provider);
     }
 
+    /** Every MSR some provider implements: exactly what the monitor must intercept. */
+    public Set<Integer> interceptedMsrs() {
+        Set<Integer> all = new TreeSet<>();
+        for (MsrProvider provider : providers) {
+            all.addAll(provider.msrs());
+        }
+        return all;
+    }
+
     public void access(Vcpu vcpu, VmExit.MsrAccess access) {
         for (MsrProvider provider : providers) {
-            if (provider.handles(access.msr())) {
+            if (provider.msrs().contains(access.msr())) {
                 if (access.write()) {
                     if (!provider.write(access.msr(), access.value())) {
                         vcpu.inject(new Event.HardwareException(GP, 0));
