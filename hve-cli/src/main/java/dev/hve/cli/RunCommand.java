@@ -40,6 +40,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "Number of vCPUs. Default: ${DEFAULT-VALUE}.")
     int smp;
 
+    @Option(names = "--kernel", paramLabel = "FILE",
+        description = "The guest kernel, as QEMU's -kernel: a bzImage, a multiboot kernel, a PVH or ELF64 vmlinux.")
+    Path kernelOption;
+
     @Option(names = "--append", paramLabel = "CMDLINE", description = "The kernel command line.")
     String append;
 
@@ -47,7 +51,8 @@ final class RunCommand implements Callable<Integer> {
         description = "A multiboot module, with an optional command line after a comma. Repeatable.")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--initrd", paramLabel = "FILE", description = "An initial ramdisk; for multiboot kernels, a module.")
+    @Option(names = "--initrd", paramLabel = "FILE",
+        description = "An initial ramdisk for Linux (bzImage or PVH); for multiboot kernels, a module.")
     Path initrd;
 
     @Option(names = "--serial", paramLabel = "TARGET", defaultValue = "stdio",
@@ -75,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging = new LoggingOptions();
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KERNEL", description = "The guest image (multiboot ELF).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KERNEL",
+        description = "The guest kernel (the same as --kernel); with neither, the embedded demo guest.")
     Path kernel;
 
     RunCommand(Console console) {
@@ -94,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
         if (maxInstructions < 0) {
             throw new UsageException("--max-instructions must not be negative");
         }
+        if (kernel != null && kernelOption != null) {
+            throw new UsageException("give the kernel either as KERNEL or with --kernel, not both");
+        }
+        Path guest = kernel != null ? kernel : kernelOption;
         List<RunOptions.ModuleSpec> moduleSpecs = new ArrayList<>();
         for (String module : modules) {
             int comma = module.indexOf(',');
@@ -103,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
         if (initrd != null) {
             moduleSpecs.add(new RunOptions.ModuleSpec(initrd, null));
         }
-        RunOptions options = new RunOptions(selection.backend, selection.hostCpu, memory, smp, kernel, append,
+        RunOptions options = new RunOptions(selection.backend, selection.hostCpu, memory, smp, guest, append,
             List.copyOf(moduleSpecs), serial, traceExits, stats, maxInstructions, timeout == null ? 0 : timeout,
             List.copyOf(selection.pluginPath));
         return RunnerComponent.create(options, console).guestRunner().run();

@@ -54,7 +54,7 @@ class CommandLineTest {
     void aFileThatIsNotMultibootIsRefusedWithItsName() throws IOException {
         Path junk = temp.resolve("junk.bin");
         Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        assertOneLineUsageError(RunnerHarness.run("run", "-q", junk.toString()), "junk.bin: no multiboot header");
+        assertOneLineUsageError(RunnerHarness.run("run", "-q", junk.toString()), "junk.bin: not a kernel HVE can boot");
     }
 
     @Test

@@ -52,7 +52,7 @@ class MalformedImageTest {
     @Test
     void noMultibootHeader() throws IOException {
         assertRefused(run("plain.elf", new TestElf(EXIT_33).withoutMultibootHeader().build()),
-            "plain.elf", "without a multiboot header");
+            "plain.elf", "neither a multiboot header nor a PVH entry note");
     }
 
     @Test
