@@ -3,7 +3,13 @@ package dev.hve.emulator;
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.cpuid.CpuModel;
+import dev.hve.emulator.decode.Instruction;
+import dev.hve.emulator.exec.ExitSignal;
+import dev.hve.emulator.exec.Fault;
+import dev.hve.emulator.exec.Interpreter;
 import dev.hve.emulator.memory.HostMemory;
+import dev.hve.emulator.mmu.Mmu;
+import dev.hve.emulator.msr.MsrModel;
 
 /**
  * One emulated x86-64 logical processor: the public face of the core that both backends run
@@ -13,6 +19,10 @@ import dev.hve.emulator.memory.HostMemory;
  *
  * <p>All guest memory accesses go linear → (guest paging) → guest-physical →
  * {@link GuestControls#translateGuestPhysical} → host-physical {@link HostMemory}.
+ *
+ * <p>Flags are kept exact in {@code state().rflags} at all times (no lazy flags), so backends may
+ * copy state in and out whenever {@link #run} or {@link #deliverEvent} is not executing. A core is
+ * not thread-safe; one thread drives it.
  */
 public final class X86Core {
 
@@ -20,12 +30,27 @@ public final class X86Core {
     private final HostMemory memory;
     private final CpuModel cpuModel;
     private final GuestControls controls;
-    private long retired;
+    private final MsrModel msrs;
+    private final Mmu mmu;
+    private final Interpreter cpu;
+    private boolean watchBoundaries;
 
     public X86Core(HostMemory memory, CpuModel cpuModel, GuestControls controls) {
         this.memory = memory;
         this.cpuModel = cpuModel;
         this.controls = controls;
+        int[] regs = new int[4];
+        cpuModel.cpuid(0, 0, regs);
+        boolean amd = regs[1] == 0x6874_7541; // "Auth"
+        cpuModel.cpuid(0x8000_0008, 0, regs);
+        int physicalBits = regs[0] & 0xFF;
+        if (physicalBits == 0) {
+            physicalBits = 36;
+        }
+        Fault fault = new Fault();
+        this.msrs = new MsrModel(state, amd);
+        this.mmu = new Mmu(state, memory, controls, fault, physicalBits);
+        this.cpu = new Interpreter(state, mmu, controls, cpuModel, msrs, fault);
     }
 
     public CpuState state() {
@@ -44,36 +69,84 @@ public final class X86Core {
         return controls;
     }
 
+    /** The MSRs that are not part of {@link CpuState} (APIC base, MTRRs, MISC_ENABLE, ...). */
+    public MsrModel msrs() {
+        return msrs;
+    }
+
     /**
-     * Runs guest code until a control hook exits or {@code budget} instructions have retired.
+     * Runs guest code until a control hook exits or {@code budget} instructions have been spent.
      * A halted processor consumes the budget without retiring instructions (virtual time passes).
+     * Each iteration of a REP string instruction and each exception delivery spends one unit.
      */
     public StopReason run(long budget) {
-        throw new IllegalStateException("interpreter not yet wired");
+        cpu.events.deliveringValid = false;
+        CpuState s = state;
+        Interpreter c = cpu;
+        long left = budget;
+        while (left > 0) {
+            if (watchBoundaries && controls.instructionBoundary(interruptible())) {
+                return StopReason.EXIT;
+            }
+            if (s.halted) {
+                return StopReason.BUDGET_EXHAUSTED;
+            }
+            long flags = s.rflags;
+            try {
+                c.step();
+            } catch (Fault f) {
+                // Faults are precise: no part of the instruction is kept (flags included).
+                s.rflags = flags;
+                if (!c.events.deliverFault(f)) {
+                    return StopReason.EXIT;
+                }
+            } catch (ExitSignal e) {
+                s.rflags = flags;
+                return StopReason.EXIT;
+            }
+            left--;
+        }
+        return StopReason.BUDGET_EXHAUSTED;
     }
 
     /** Instructions retired since this core was created. */
     public long retiredInstructions() {
-        return retired;
+        return cpu.retired;
     }
 
     /**
      * Delivers an event now, at an instruction boundary, as VM entry does with an injected event.
+     * The injected event itself is not offered to {@link GuestControls#exception} (injection is
+     * not subject to the exception bitmap or intercepts); exceptions raised while delivering it are.
+     * For software interrupts and software exceptions the saved RIP is RIP + {@code
+     * instructionLength}.
      *
      * @return {@code false} when delivery itself left guest mode (a control hook exited, for
-     *         example on an intercepted exception raised during delivery)
+     *         example on an intercepted exception raised during delivery, or a triple fault)
      */
     public boolean deliverEvent(EventType type, int vector, boolean hasErrorCode, int errorCode,
                                 int instructionLength) {
-        throw new IllegalStateException("event delivery not yet wired");
+        boolean software = type == EventType.SOFTWARE_INTERRUPT || type == EventType.SOFTWARE_EXCEPTION
+            || type == EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
+        long ret = state.rip + (software ? instructionLength : 0);
+        if (!state.mode64()) {
+            ret &= state.codeSize() == 2 ? 0xFFFF : 0xFFFF_FFFFL;
+        }
+        try {
+            return cpu.events.deliver(type, vector & 0xFF, hasErrorCode, errorCode, ret, 0, false);
+        } catch (ExitSignal e) {
+            return false;
+        }
     }
 
     /** Drops every cached translation (after a change to CR3, paging mode, or EPT/NPT tables). */
     public void flushTlb() {
+        mmu.flushAll();
     }
 
     /** Asks the core to call {@link GuestControls#instructionBoundary} at each boundary. */
     public void watchBoundaries(boolean enabled) {
+        watchBoundaries = enabled;
     }
 
     /** Whether a maskable interrupt could be delivered now: IF set and no STI/MOV-SS shadow. */
@@ -83,11 +156,95 @@ public final class X86Core {
 
     /**
      * Reads guest memory by linear address through the guest's paging (no exits are taken; a
-     * translation that would fault ends the read).
+     * translation that would fault ends the read). Accessed/dirty bits are not touched, and the
+     * controls are asked with {@link GuestControls#ACCESS_PEEK}.
      *
      * @return the number of bytes read
      */
     public int readLinear(long linearAddress, byte[] destination, int length) {
-        throw new IllegalStateException("linear reads not yet wired");
+        int done = 0;
+        while (done < length) {
+            long lin = linearAddress + done;
+            long hpa = mmu.peekTranslate(lin);
+            if (hpa == -1 || !memory.contains(hpa, 1)) {
+                return done;
+            }
+            int inPage = (int) Math.min(length - done, 0x1000 - (lin & 0xFFF));
+            memory.readBytes(hpa, destination, done, inPage);
+            done += inPage;
+        }
+        return done;
+    }
+
+    // ------------------------------------------------------------------ exit-record support
+
+    /**
+     * Whether the last exit happened while an event was being delivered (its IDT-vectoring
+     * information / EXITINTINFO is then {@link #interruptedEventType()} and companions). Valid after
+     * {@link #run} or {@link #deliverEvent} reported an exit, until the next call of either.
+     */
+    public boolean exitDuringEventDelivery() {
+        return cpu.events.deliveringValid;
+    }
+
+    /** The type of the event whose delivery was interrupted (when {@link #exitDuringEventDelivery()}). */
+    public EventType interruptedEventType() {
+        return cpu.events.deliveringType;
+    }
+
+    public int interruptedEventVector() {
+        return cpu.events.deliveringVector;
+    }
+
+    public boolean interruptedEventHasErrorCode() {
+        return cpu.events.deliveringHasErrorCode;
+    }
+
+    public int interruptedEventErrorCode() {
+        return cpu.events.deliveringErrorCode;
+    }
+
+    /** The linear address of the instruction executing (or last executed) at CS:RIP. */
+    public long instructionLinearAddress() {
+        return cpu.instructionLinear;
+    }
+
+    /**
+     * The length of the current instruction, valid when a hook is called for it or after an exit
+     * from it (not after an exit during its fetch, when it may not be decoded yet).
+     */
+    public int instructionLength() {
+        return cpu.in.length;
+    }
+
+    /** The RIP following the current instruction (next RIP for SVM's NRIP). */
+    public long nextRip() {
+        return cpu.nextRip();
+    }
+
+    /**
+     * Copies up to 15 bytes of the current instruction into {@code destination} (SVM decode
+     * assists, MMIO decode); returns how many could be read.
+     */
+    public int instructionBytes(byte[] destination) {
+        return readLinear(cpu.instructionLinear, destination, Math.min(15, destination.length));
+    }
+
+    /** The decoded current instruction (read-only use: operand/address size, segment, ModRM). */
+    public Instruction currentInstruction() {
+        return cpu.in;
+    }
+
+    /**
+     * The guest-linear address of the most recent translation: after an exit on a data access or
+     * fetch (EPT violation / nested page fault) it is the faulting access's linear address.
+     */
+    public long faultingLinearAddress() {
+        return mmu.lastLinear();
+    }
+
+    /** The guest-physical address of the most recent translation (including page-walk accesses). */
+    public long faultingGuestPhysicalAddress() {
+        return mmu.lastGuestPhysical();
     }
 }

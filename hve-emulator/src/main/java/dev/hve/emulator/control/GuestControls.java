@@ -29,6 +29,12 @@ public interface GuestControls {
     int ACCESS_LINEAR_VALID = 16;
     /** The guest was at CPL 3 (user access). */
     int ACCESS_USER = 32;
+    /**
+     * Not a guest access: the monitor is inspecting guest memory (for example through
+     * {@code X86Core.readLinear}). The implementation must not record an exit; it returns -1 for an
+     * address it would have exited on.
+     */
+    int ACCESS_PEEK = 64;
 
     /**
      * Translates a guest-physical address to a host-physical one through EPT or NPT.
@@ -104,6 +110,11 @@ public interface GuestControls {
     }
 
     default boolean wbinvd(int length) {
+        return false;
+    }
+
+    /** INVD (0F 08). */
+    default boolean invd(int length) {
         return false;
     }
 

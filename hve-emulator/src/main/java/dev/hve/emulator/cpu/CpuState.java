@@ -107,7 +107,29 @@ public final class CpuState {
     public long cr4;
     public long cr8;
     public long efer;
+    /** XCR0 (XSETBV/XGETBV); x87 state is always enabled. */
+    public long xcr0 = 1;
     public final long[] dr = new long[8];
+
+    // MSR-held state that both the VMCS guest area and the VMCB save area carry, so backends copy
+    // it like the registers above (SDM Vol. 3C §25.4.2; APM Vol. 2 appendix B, VMCB save area).
+    /** IA32_STAR (C000_0081h): SYSCALL/SYSRET selectors and the legacy SYSCALL EIP. */
+    public long star;
+    /** IA32_LSTAR (C000_0082h): 64-bit SYSCALL target. */
+    public long lstar;
+    /** IA32_CSTAR (C000_0083h): compatibility-mode SYSCALL target. */
+    public long cstar;
+    /** IA32_FMASK (C000_0084h): RFLAGS bits SYSCALL clears. */
+    public long sfmask;
+    /** IA32_KERNEL_GS_BASE (C000_0102h): swapped with GS.base by SWAPGS. */
+    public long kernelGsBase;
+    public long sysenterCs;
+    public long sysenterEsp;
+    public long sysenterEip;
+    /** IA32_PAT, power-on value 0007_0406_0007_0406h. */
+    public long pat = 0x0007_0406_0007_0406L;
+    /** IA32_TSC_AUX, returned in ECX by RDTSCP. */
+    public long tscAux;
 
     /** Current privilege level; in protected mode, CS.RPL after a successful load. */
     public int cpl;

@@ -1,0 +1,27 @@
+package dev.hve.difftests.harness;
+
+import dev.hve.api.CpuidLeaf;
+import dev.hve.api.HostCpu;
+import dev.hve.emulator.cpuid.CpuModel;
+
+/** A modeled host processor as the common API sees it: CPUID answered by one of the core's CPU models. */
+final class ModelHost implements HostCpu {
+
+    private final CpuModel model;
+
+    ModelHost(CpuModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public CpuidLeaf cpuid(int leaf, int subleaf) {
+        int[] out = new int[4];
+        model.cpuid(leaf, subleaf, out);
+        return new CpuidLeaf(out[0], out[1], out[2], out[3]);
+    }
+
+    @Override
+    public String name() {
+        return model.name();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.hve.difftests.props;
+
+import static org.quicktheories.QuickTheory.qt;
+
+import java.util.ArrayList;
+import org.quicktheories.QuickTheory;
+import java.util.List;
+import org.quicktheories.core.Gen;
+
+/**
+ * Run-mode settings shared by every property.
+ *
+ * <ul>
+ *   <li>{@code -Dhve.pbt.examples=N}: examples per property (default: bounded, see the POM);
+ *       {@code -Dhve.pbt.examples=100000} is the long mode.</li>
+ *   <li>{@code -Dhve.pbt.seed=S}: the QuickTheories seed. A failure report prints the seed it ran
+ *       with; passing it back replays the same examples and the same shrink exactly. Unset, a fixed
+ *       default keeps ordinary builds reproducible; {@code random} draws a fresh one.</li>
+ * </ul>
+ */
+public final class Pbt {
+
+    /** The seed ordinary builds use. */
+    public static final long DEFAULT_SEED = 0x4856_4538L;
+    static final int DEFAULT_EXAMPLES = 60;
+
+    private Pbt() {
+    }
+
+    public static int examples() {
+        String value = System.getProperty("hve.pbt.examples", "");
+        return value.isBlank() ? DEFAULT_EXAMPLES : Integer.parseInt(value.trim());
+    }
+
+    public static long seed() {
+        String value = System.getProperty("hve.pbt.seed", "").trim();
+        if (value.isEmpty()) {
+            return DEFAULT_SEED;
+        }
+        if (value.equals("random")) {
+            return System.nanoTime();
+        }
+        return Long.decode(value);
+    }
+
+    /** QuickTheories configured for this run mode: example count, seed and a generous shrink budget. */
+    public static QuickTheory theory() {
+        return theory(examples());
+    }
+
+    public static QuickTheory theory(int examples) {
+        return qt().withExamples(examples).withFixedSeed(seed()).withShrinkCycles(400).withGenerateAttempts(1000);
+    }
+
+    /**
+     * {@code count} values of a generator, reproducibly: the examples QuickTheories draws for
+     * {@code seed} (its first ones are the generator's simplest values, then random ones).
+     */
+    public static <T> List<T> samples(Gen<T> gen, long seed, int count) {
+        List<T> values = new ArrayList<>();
+        qt().withFixedSeed(seed).withExamples(count).forAll(gen).checkAssert(values::add);
+        return values;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.hve.bench;
+
+import dev.hve.api.Vcpu;
+import dev.hve.platform.Machine;
+import dev.hve.platform.MachineConfig;
+import dev.hve.platform.RunLimits;
+import dev.hve.platform.RunOutcome;
+import dev.hve.platform.boot.BootException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * A whole virtual PC ({@link Machine}) over one backend, with one micro-guest loaded. Steps run
+ * the platform's own vCPU loop, so every exit goes the full way: vendor exit record, the
+ * backend's first-level handler, the common exit, the platform's dispatch and device, and back
+ * into the guest.
+ */
+final class GuestSession {
+
+    static final long MEMORY = 128L << 20;
+
+    private final Machine machine;
+    private final Vcpu vcpu;
+    private final String description;
+
+    GuestSession(String backend, String guest) {
+        Backends.Choice choice = Backends.byName(backend);
+        this.machine = new Machine(choice.provider().createVm(choice.host()), choice.host(),
+            new MachineConfig(MEMORY, 1, OutputStream.nullOutputStream(), null), List.of());
+        try {
+            machine.load(guest, GuestImages.load(guest + ".elf"), "", List.of());
+        } catch (BootException e) {
+            throw new IllegalStateException("cannot load " + guest + ": " + e.getMessage(), e);
+        }
+        this.vcpu = machine.vcpu(0);
+        this.description = guest + " on " + backend + " (host model " + choice.host().name() + ")";
+    }
+
+    Vcpu vcpu() {
+        return vcpu;
+    }
+
+    /**
+     * Runs exactly {@code instructions} more guest instructions through the platform loop.
+     *
+     * @throws IllegalStateException if the guest stopped for any other reason (an unhandled exit,
+     *                               a triple fault): the benchmark would measure nothing
+     */
+    void step(long instructions) {
+        long target = vcpu.retiredInstructions() + instructions;
+        RunOutcome outcome = machine.run(new RunLimits(target, 0), null);
+        if (!(outcome instanceof RunOutcome.InstructionLimit)) {
+            throw new IllegalStateException(description + " stopped: " + outcome.describe());
+        }
+    }
+
+    long retired() {
+        return vcpu.retiredInstructions();
+    }
+}

@@ -1,0 +1,621 @@
+package dev.hve.emulator.exec;
+
+import static dev.hve.emulator.cpu.CpuState.CS;
+import static dev.hve.emulator.cpu.CpuState.FS;
+import static dev.hve.emulator.cpu.CpuState.SS;
+
+import dev.hve.emulator.control.GuestControls;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.cpuid.CpuModel;
+import dev.hve.emulator.decode.ByteSource;
+import dev.hve.emulator.decode.Decoder;
+import dev.hve.emulator.decode.Instruction;
+import dev.hve.emulator.msr.MsrModel;
+
+/**
+ * Executes one instruction at a time against a {@link CpuState} and a {@link LinearMemory}: fetch
+ * through CS, decode, compute the memory operand, dispatch to the handler family, commit RIP.
+ * It holds the operand, segmentation and stack helpers the handler families share.
+ *
+ * <p>Atomicity: an instruction that raises a {@link Fault} or an {@link ExitSignal} leaves RIP at
+ * the instruction and has made no architectural change, because handlers perform all reads and
+ * checks first, then at most one memory write (or a probed group of writes), then register writes.
+ * REP string instructions commit one iteration at a time, as hardware does when interrupted.
+ */
+public final class Interpreter implements ByteSource {
+
+    public final CpuState s;
+    final LinearMemory mem;
+    public final GuestControls controls;
+    final CpuModel model;
+    public final MsrModel msrs;
+    final Decoder decoder = new Decoder();
+    public final Instruction in = new Instruction();
+    public final Fault fault;
+
+    final Segments segments;
+    final IntegerOps integer;
+    final MoveOps moves;
+    final BranchOps branches;
+    final StringOps strings;
+    final SystemOps system;
+    final IoOps io;
+    public final EventDelivery events;
+
+    /** Linear address and RIP of the current instruction. */
+    public long rip0;
+    public long instructionLinear;
+    long nextRip;
+    /** Effective address (offset) of the memory operand, when there is one. */
+    long ea;
+    /** The current instruction created an interrupt shadow (STI, MOV SS, POP SS). */
+    boolean shadowSet;
+    /** False while a REP string instruction has iterations left: it does not retire yet. */
+    boolean retire;
+    /** Instructions retired. */
+    public long retired;
+
+    public Interpreter(CpuState state, LinearMemory memory, GuestControls controls, CpuModel model, MsrModel msrs,
+                       Fault fault) {
+        this.s = state;
+        this.fault = fault;
+        this.mem = memory;
+        this.controls = controls;
+        this.model = model;
+        this.msrs = msrs;
+        this.segments = new Segments(this);
+        this.integer = new IntegerOps(this);
+        this.moves = new MoveOps(this);
+        this.branches = new BranchOps(this);
+        this.strings = new StringOps(this);
+        this.system = new SystemOps(this);
+        this.io = new IoOps(this);
+        this.events = new EventDelivery(this);
+    }
+
+    // ---------------------------------------------------------------- the step
+
+    /**
+     * Decodes and executes the instruction at CS:RIP. Throws {@link Fault} for an exception the
+     * caller must deliver (RIP unchanged), or {@link ExitSignal} when a hook exited.
+     */
+    public void step() {
+        rip0 = s.rip;
+        int codeSize = s.codeSize();
+        instructionLinear = codeSize == 8 ? rip0 : (s.segmentBase[CS] + rip0) & 0xFFFF_FFFFL;
+        int status = decoder.decode(this, codeSize, in);
+        if (status != Decoder.OK) {
+            throw status == Decoder.TOO_LONG ? gp(0) : ud();
+        }
+        execute(in);
+    }
+
+    /** Executes an already-decoded instruction at {@link #rip0}. */
+    void execute(Instruction insn) {
+        int codeSize = insn.codeSize;
+        nextRip = codeSize == 8 ? rip0 + insn.length : (rip0 + insn.length) & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
+        shadowSet = false;
+        retire = true;
+        if (insn.hasModrm && insn.mod != 3) {
+            ea = effectiveAddress(insn);
+        }
+        int op = insn.opcode;
+        if (op < 0x100) {
+            dispatchOneByte(op);
+        } else if (op < 0x200) {
+            dispatchTwoByte(op & 0xFF);
+        } else if (op < 0x300) {
+            dispatch0F38(op & 0xFF);
+        } else {
+            throw ud();
+        }
+        s.rip = nextRip;
+        if (!shadowSet) {
+            s.interruptShadow = false;
+        }
+        if (retire) {
+            retired++;
+        }
+    }
+
+    long effectiveAddress(Instruction insn) {
+        long a = insn.disp;
+        if (insn.ripRelative) {
+            a += nextRip;
+        }
+        if (insn.base >= 0) {
+            a += s.gpr[insn.base];
+        }
+        if (insn.index >= 0) {
+            a += s.gpr[insn.index] << insn.scale;
+        }
+        return a & Alu.mask(insn.addrSize);
+    }
+
+    @Override
+    public int fetch(int index) {
+        if (s.mode64()) {
+            long linear = rip0 + index;
+            if (!canonical(linear)) {
+                throw gp(0);
+            }
+            return mem.fetch(linear, s.cpl == 3);
+        }
+        long offset = (rip0 + index) & 0xFFFF_FFFFL;
+        if (offset > (s.segmentLimit[CS] & 0xFFFF_FFFFL)) {
+            throw gp(0);
+        }
+        return mem.fetch((s.segmentBase[CS] + offset) & 0xFFFF_FFFFL, s.cpl == 3);
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void dispatchOneByte(int op) {
+        Instruction i = in;
+        switch (op >>> 4) {
+            case 0x0: case 0x1: case 0x2: case 0x3:
+                if ((op & 7) < 6) {
+                    integer.aluClassic(op);
+                } else {
+                    oneByteSpecials(op);
+                }
+                return;
+            case 0x4:
+                integer.incDecRegister(op); // only outside 64-bit mode (REX there)
+                return;
+            case 0x5:
+                if (op < 0x58) {
+                    moves.pushRegister(op);
+                } else {
+                    moves.popRegister(op);
+                }
+                return;
+            case 0x7:
+                branches.jccShort(op);
+                return;
+            case 0x9:
+                if (op <= 0x97) {
+                    moves.xchgAccumulator(op);
+                } else {
+                    oneByteSpecials(op);
+                }
+                return;
+            case 0xB:
+                moves.movImmediateToRegister(op);
+                return;
+            default:
+                oneByteSpecials(op);
+        }
+    }
+
+    private void oneByteSpecials(int op) {
+        Instruction i = in;
+        switch (op) {
+            case 0x06: case 0x0E: case 0x16: case 0x1E: moves.pushSegment((op >>> 3) & 3); return;
+            case 0x07: case 0x17: case 0x1F: moves.popSegment((op >>> 3) & 3); return;
+            case 0x0F: throw ud(); // 0F is consumed by the decoder; reaching here means POP CS
+            case 0x27: integer.daa(); return;
+            case 0x2F: integer.das(); return;
+            case 0x37: integer.aaa(); return;
+            case 0x3F: integer.aas(); return;
+            case 0x26: case 0x2E: case 0x36: case 0x3E: throw ud();
+            case 0x60: moves.pusha(); return;
+            case 0x61: moves.popa(); return;
+            case 0x62: integer.bound(); return;
+            case 0x63:
+                if (i.codeSize == 8) {
+                    moves.movsxd();
+                } else {
+                    system.arpl();
+                }
+                return;
+            case 0x68: case 0x6A: moves.pushImmediate(); return;
+            case 0x69: case 0x6B: integer.imulImmediate(); return;
+            case 0x6C: case 0x6D: io.ins(op == 0x6C ? 1 : stringOpSize()); return;
+            case 0x6E: case 0x6F: io.outs(op == 0x6E ? 1 : stringOpSize()); return;
+            case 0x80: case 0x81: case 0x82: case 0x83: integer.aluGroup1(op); return;
+            case 0x84: case 0x85: integer.testRm(op); return;
+            case 0x86: case 0x87: moves.xchgRm(op); return;
+            case 0x88: case 0x89: case 0x8A: case 0x8B: moves.movRm(op); return;
+            case 0x8C: moves.movFromSegment(); return;
+            case 0x8D: moves.lea(); return;
+            case 0x8E: moves.movToSegment(); return;
+            case 0x8F: moves.popRm(); return;
+            case 0x98: moves.cbw(); return;
+            case 0x99: moves.cwd(); return;
+            case 0x9A: branches.callFarImmediate(); return;
+            case 0x9B: system.fwait(); return;
+            case 0x9C: system.pushf(); return;
+            case 0x9D: system.popf(); return;
+            case 0x9E: system.sahf(); return;
+            case 0x9F: system.lahf(); return;
+            case 0xA0: case 0xA1: case 0xA2: case 0xA3: moves.movMoffs(op); return;
+            case 0xA4: case 0xA5: strings.movs(op == 0xA4 ? 1 : stringOpSize()); return;
+            case 0xA6: case 0xA7: strings.cmps(op == 0xA6 ? 1 : stringOpSize()); return;
+            case 0xA8: case 0xA9: integer.testAccumulator(op); return;
+            case 0xAA: case 0xAB: strings.stos(op == 0xAA ? 1 : stringOpSize()); return;
+            case 0xAC: case 0xAD: strings.lods(op == 0xAC ? 1 : stringOpSize()); return;
+            case 0xAE: case 0xAF: strings.scas(op == 0xAE ? 1 : stringOpSize()); return;
+            case 0xC0: case 0xC1: case 0xD0: case 0xD1: case 0xD2: case 0xD3: integer.shiftGroup2(op); return;
+            case 0xC2: case 0xC3: branches.retNear(); return;
+            case 0xC4: moves.loadFarPointer(CpuState.ES); return;
+            case 0xC5: moves.loadFarPointer(CpuState.DS); return;
+            case 0xC6: case 0xC7: moves.movImmediateToRm(op); return;
+            case 0xC8: branches.enter(); return;
+            case 0xC9: branches.leave(); return;
+            case 0xCA: case 0xCB: branches.retFar(); return;
+            case 0xCC: events.softwareInterrupt(3, true); return;
+            case 0xCD: events.softwareInterrupt((int) (i.imm & 0xFF), false); return;
+            case 0xCE: events.into(); return;
+            case 0xCF: branches.iret(); return;
+            case 0xD4: integer.aam(); return;
+            case 0xD5: integer.aad(); return;
+            case 0xD7: moves.xlat(); return;
+            case 0xD8: case 0xD9: case 0xDA: case 0xDB: case 0xDC: case 0xDD: case 0xDE: case 0xDF:
+                system.x87(); return;
+            case 0xE0: case 0xE1: case 0xE2: branches.loop(op); return;
+            case 0xE3: branches.jcxz(); return;
+            case 0xE4: case 0xE5: io.inImmediate(op == 0xE4 ? 1 : ioSize()); return;
+            case 0xE6: case 0xE7: io.outImmediate(op == 0xE6 ? 1 : ioSize()); return;
+            case 0xE8: branches.callNear(); return;
+            case 0xE9: case 0xEB: branches.jmpNear(); return;
+            case 0xEA: branches.jmpFarImmediate(); return;
+            case 0xEC: case 0xED: io.inDx(op == 0xEC ? 1 : ioSize()); return;
+            case 0xEE: case 0xEF: io.outDx(op == 0xEE ? 1 : ioSize()); return;
+            case 0xF1: events.icebp(); return;
+            case 0xF4: system.hlt(); return;
+            case 0xF5: s.rflags ^= CpuState.CF; return;
+            case 0xF6: case 0xF7: integer.group3(op); return;
+            case 0xF8: s.rflags &= ~CpuState.CF; return;
+            case 0xF9: s.rflags |= CpuState.CF; return;
+            case 0xFA: system.cli(); return;
+            case 0xFB: system.sti(); return;
+            case 0xFC: s.rflags &= ~CpuState.DF; return;
+            case 0xFD: s.rflags |= CpuState.DF; return;
+            case 0xFE: integer.group4(); return;
+            case 0xFF: group5(); return;
+            default: throw ud();
+        }
+    }
+
+    private void group5() {
+        switch (in.reg & 7) {
+            case 0: case 1: integer.group5IncDec(); return;
+            case 2: branches.callNearIndirect(); return;
+            case 3: branches.callFarIndirect(); return;
+            case 4: branches.jmpNearIndirect(); return;
+            case 5: branches.jmpFarIndirect(); return;
+            case 6: moves.pushRm(); return;
+            default: throw ud();
+        }
+    }
+
+    private void dispatchTwoByte(int op) {
+        switch (op) {
+            case 0x00: system.group6(); return;
+            case 0x01: system.group7(); return;
+            case 0x02: system.larLsl(true); return;
+            case 0x03: system.larLsl(false); return;
+            case 0x05: system.syscall(); return;
+            case 0x06: system.clts(); return;
+            case 0x07: system.sysret(); return;
+            case 0x08: case 0x09: system.wbinvd(op == 0x08); return;
+            case 0x0B: throw ud(); // UD2
+            case 0x0D: requireMemoryOperand(); return; // PREFETCH/PREFETCHW: hints
+            case 0x18: case 0x19: case 0x1A: case 0x1B: case 0x1C: case 0x1D: case 0x1E: case 0x1F:
+                system.hintNop(op); return;
+            case 0x20: case 0x22: system.movControlRegister(op == 0x22); return;
+            case 0x21: case 0x23: system.movDebugRegister(op == 0x23); return;
+            case 0x30: system.wrmsr(); return;
+            case 0x31: system.rdtsc(false); return;
+            case 0x32: system.rdmsr(); return;
+            case 0x33: system.rdpmc(); return;
+            case 0x34: system.sysenter(); return;
+            case 0x35: system.sysexit(); return;
+            case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
+            case 0x48: case 0x49: case 0x4A: case 0x4B: case 0x4C: case 0x4D: case 0x4E: case 0x4F:
+                moves.cmov(op); return;
+            case 0x78: case 0x79: system.virtualization(op == 0x78 ? "VMREAD" : "VMWRITE"); return;
+            case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86: case 0x87:
+            case 0x88: case 0x89: case 0x8A: case 0x8B: case 0x8C: case 0x8D: case 0x8E: case 0x8F:
+                branches.jccNear(op); return;
+            case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97:
+            case 0x98: case 0x99: case 0x9A: case 0x9B: case 0x9C: case 0x9D: case 0x9E: case 0x9F:
+                moves.setcc(op); return;
+            case 0xA0: moves.pushSegment(CpuState.FS); return;
+            case 0xA1: moves.popSegment(CpuState.FS); return;
+            case 0xA2: system.cpuid(); return;
+            case 0xA3: integer.bitTest(0, false); return;
+            case 0xA4: case 0xA5: integer.shld(op == 0xA4); return;
+            case 0xA8: moves.pushSegment(CpuState.GS); return;
+            case 0xA9: moves.popSegment(CpuState.GS); return;
+            case 0xAA: throw ud(); // RSM outside SMM
+            case 0xAB: integer.bitTest(1, false); return;
+            case 0xAC: case 0xAD: integer.shrd(op == 0xAC); return;
+            case 0xAE: system.group15(); return;
+            case 0xAF: integer.imulRegister(); return;
+            case 0xB0: case 0xB1: moves.cmpxchg(op == 0xB0 ? 1 : in.opSize); return;
+            case 0xB2: moves.loadFarPointer(SS); return;
+            case 0xB3: integer.bitTest(2, false); return;
+            case 0xB4: moves.loadFarPointer(FS); return;
+            case 0xB5: moves.loadFarPointer(CpuState.GS); return;
+            case 0xB6: case 0xB7: moves.movzx(op == 0xB6 ? 1 : 2); return;
+            case 0xB8: integer.popcnt(); return;
+            case 0xB9: throw ud(); // UD1
+            case 0xBA: integer.bitTestImmediate(); return;
+            case 0xBB: integer.bitTest(3, false); return;
+            case 0xBC: integer.bsfTzcnt(); return;
+            case 0xBD: integer.bsrLzcnt(); return;
+            case 0xBE: case 0xBF: moves.movsx(op == 0xBE ? 1 : 2); return;
+            case 0xC0: case 0xC1: moves.xadd(op == 0xC0 ? 1 : in.opSize); return;
+            case 0xC3: moves.movnti(); return;
+            case 0xC7: system.group9(); return;
+            case 0xC8: case 0xC9: case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF:
+                moves.bswap(op); return;
+            case 0xFF: throw ud(); // UD0
+            default: throw ud(); // MMX/SSE and other unmodeled encodings
+        }
+    }
+
+    private void dispatch0F38(int op) {
+        if ((op == 0xF0 || op == 0xF1) && (in.prefixes & (Instruction.P_REP | Instruction.P_REPNE)) == 0) {
+            moves.movbe(op == 0xF1);
+            return;
+        }
+        throw ud();
+    }
+
+    // ---------------------------------------------------------------- operand helpers
+
+    public int stringOpSize() {
+        return in.opSize;
+    }
+
+    /** I/O operand size for the non-byte forms: 2 or 4 (there is no 64-bit I/O). */
+    int ioSize() {
+        return in.opSize == 2 ? 2 : 4;
+    }
+
+    /** Operand size of an instruction whose low opcode bit selects byte vs. full size. */
+    int sizeOf(int opcode) {
+        return (opcode & 1) == 0 ? 1 : in.opSize;
+    }
+
+    void requireMemoryOperand() {
+        if (in.mod == 3) {
+            throw ud();
+        }
+    }
+
+    /** Reads general register {@code r} at {@code size}; byte registers 4-7 are AH..BH without REX. */
+    public long reg(int size, int r) {
+        switch (size) {
+            case 1:
+                if (r < 4 || in.rex != 0) {
+                    return s.gpr[r] & 0xFF;
+                }
+                return (s.gpr[r - 4] >>> 8) & 0xFF;
+            case 2: return s.gpr[r] & 0xFFFF;
+            case 4: return s.gpr[r] & 0xFFFF_FFFFL;
+            default: return s.gpr[r];
+        }
+    }
+
+    /** Writes general register {@code r}; a 32-bit write zero-extends to 64 bits (SDM Vol. 1 §3.4.1.1). */
+    public void setReg(int size, int r, long v) {
+        long[] g = s.gpr;
+        switch (size) {
+            case 1:
+                if (r < 4 || in.rex != 0) {
+                    g[r] = (g[r] & ~0xFFL) | (v & 0xFF);
+                } else {
+                    g[r - 4] = (g[r - 4] & ~0xFF00L) | ((v & 0xFF) << 8);
+                }
+                return;
+            case 2: g[r] = (g[r] & ~0xFFFFL) | (v & 0xFFFF); return;
+            case 4: g[r] = v & 0xFFFF_FFFFL; return;
+            default: g[r] = v;
+        }
+    }
+
+    /** The ModRM r/m operand (register or memory at {@link #ea}). */
+    long readRm(int size) {
+        if (in.mod == 3) {
+            return reg(size, in.rm);
+        }
+        return read(in.segment(), ea, size);
+    }
+
+    void writeRm(int size, long v) {
+        if (in.mod == 3) {
+            setReg(size, in.rm, v);
+        } else {
+            write(in.segment(), ea, size, v);
+        }
+    }
+
+    long readRmAt(int size, long offset) {
+        return read(in.segment(), offset & Alu.mask(in.addrSize), size);
+    }
+
+    // ---------------------------------------------------------------- segmentation
+
+    public boolean user() {
+        return s.cpl == 3;
+    }
+
+    public static boolean canonical(long linear) {
+        return (linear >> 47) == 0 || (linear >> 47) == -1;
+    }
+
+    /**
+     * Segment checks for a data access (SDM Vol. 3A §5.3 limit checking and §5.4 type checking;
+     * in 64-bit mode only the canonical check, APM Vol. 2 §4.12) and the linear address.
+     */
+    public long linear(int seg, long offset, int size, boolean write) {
+        if (s.mode64()) {
+            long lin = seg >= FS ? s.segmentBase[seg] + offset : offset;
+            if (!canonical(lin) || !canonical(lin + size - 1)) {
+                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+            }
+            return lin;
+        }
+        int attr = s.segmentAttributes[seg];
+        if (s.protectedMode() && !s.virtual8086()) {
+            if ((attr & CpuState.SEGMENT_UNUSABLE) != 0 || (attr & 0x80) == 0) {
+                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+            }
+            int type = attr & 0xF;
+            if (write ? ((type & 8) != 0 || (type & 2) == 0) : (type & 0xA) == 8) {
+                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+            }
+        }
+        long limit = s.segmentLimit[seg] & 0xFFFF_FFFFL;
+        long last = offset + size - 1;
+        if ((attr & 0x1C) == 0x14) { // expand-down data segment
+            long upper = (attr & (1 << 14)) != 0 ? 0xFFFF_FFFFL : 0xFFFF;
+            if (offset <= limit || last > upper) {
+                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+            }
+        } else if (last > limit) {
+            throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+        }
+        return (s.segmentBase[seg] + offset) & 0xFFFF_FFFFL;
+    }
+
+    /** Segment base + offset with no checks (INVLPG's operand, which never faults). */
+    long linearNoCheck(int seg, long offset) {
+        if (s.mode64()) {
+            return seg >= FS ? s.segmentBase[seg] + offset : offset;
+        }
+        return (s.segmentBase[seg] + offset) & 0xFFFF_FFFFL;
+    }
+
+    public long read(int seg, long offset, int size) {
+        return mem.read(linear(seg, offset, size, false), size, s.cpl == 3);
+    }
+
+    public void write(int seg, long offset, int size, long value) {
+        mem.write(linear(seg, offset, size, true), size, value, s.cpl == 3);
+    }
+
+    /** Checks a write without performing it (for multi-write instructions). */
+    void probeWrite(int seg, long offset, int size) {
+        mem.probeWrite(linear(seg, offset, size, true), size, s.cpl == 3);
+    }
+
+    /** Supervisor-mode (implicit) access to a system structure by linear address. */
+    public long readSystem(long linear, int size) {
+        return mem.read(linear, size, false);
+    }
+
+    public void writeSystem(long linear, int size, long value) {
+        mem.write(linear, size, value, false);
+    }
+
+    // ---------------------------------------------------------------- the stack
+
+    /** The stack's address size: 8 in 64-bit mode, else 4 or 2 by SS.B. */
+    public int stackAddressSize() {
+        if (s.mode64()) {
+            return 8;
+        }
+        return (s.segmentAttributes[SS] & (1 << 14)) != 0 ? 4 : 2;
+    }
+
+    void setStackPointer(long sp) {
+        switch (stackAddressSize()) {
+            case 2: s.gpr[4] = (s.gpr[4] & ~0xFFFFL) | (sp & 0xFFFF); return;
+            case 4: s.gpr[4] = sp & 0xFFFF_FFFFL; return;
+            default: s.gpr[4] = sp;
+        }
+    }
+
+    public void push(long value, int size) {
+        long sp = (s.gpr[4] - size) & Alu.mask(stackAddressSize());
+        write(SS, sp, size, value);
+        setStackPointer(sp);
+    }
+
+    /** Reads the stack at SP + {@code offset} without popping. */
+    long peek(long offset, int size) {
+        long sp = (s.gpr[4] + offset) & Alu.mask(stackAddressSize());
+        return read(SS, sp, size);
+    }
+
+    void adjustStack(long delta) {
+        setStackPointer((s.gpr[4] + delta) & Alu.mask(stackAddressSize()));
+    }
+
+    long pop(int size) {
+        long v = peek(0, size);
+        adjustStack(size);
+        return v;
+    }
+
+    // ---------------------------------------------------------------- control flow
+
+    /**
+     * Sets the next RIP for a near branch: truncated to the operand size outside 64-bit mode and
+     * checked against the CS limit, or checked for canonical form in 64-bit mode (#GP(0)).
+     */
+    void branchTo(long target, int opSize) {
+        if (s.mode64()) {
+            if (opSize == 2) {
+                target &= 0xFFFF;
+            }
+            if (!canonical(target)) {
+                throw gp(0);
+            }
+        } else {
+            target &= opSize == 2 ? 0xFFFF : 0xFFFF_FFFFL;
+            if (target > (s.segmentLimit[CS] & 0xFFFF_FFFFL)) {
+                throw gp(0);
+            }
+        }
+        nextRip = target;
+    }
+
+    /** Leaves RIP at this instruction and does not retire it (a REP iteration with more to go). */
+    void repeat() {
+        nextRip = rip0;
+        retire = false;
+    }
+
+    public long nextRip() {
+        return nextRip;
+    }
+
+    public int instructionLength() {
+        return in.length;
+    }
+
+    // ---------------------------------------------------------------- exceptions
+
+    public Fault fault(int vector, int errorCode) {
+        return fault.set(vector, true, errorCode, 0);
+    }
+
+    public Fault faultNoCode(int vector) {
+        return fault.set(vector, false, 0, 0);
+    }
+
+    public Fault gp(int errorCode) {
+        return fault.set(Fault.GP, true, errorCode, 0);
+    }
+
+    public Fault ud() {
+        return fault.set(Fault.UD, false, 0, 0);
+    }
+
+    /** Raises #GP(0) unless CPL is 0. */
+    void requireCpl0() {
+        if (s.cpl != 0) {
+            throw gp(0);
+        }
+    }
+
+    static int iopl(CpuState s) {
+        return (int) ((s.rflags >>> 12) & 3);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hve.emulator.exec;
+
+/**
+ * Linear-address memory as the executor sees it, after segmentation and before paging. The core
+ * implements it with its MMU (guest paging, then EPT/NPT through the controls, then host memory);
+ * the emulation-ops adapter implements it with the caller's callbacks.
+ *
+ * <p>Implementations raise {@link Fault} (#PF) or {@link ExitSignal}. A write that faults has no
+ * effect; a multi-byte write that crosses pages checks both pages before writing either.
+ */
+public interface LinearMemory {
+
+    /** Reads {@code size} (1, 2, 4 or 8) bytes, zero-extended. {@code user}: a CPL-3 data access. */
+    long read(long linear, int size, boolean user);
+
+    void write(long linear, int size, long value, boolean user);
+
+    /** Reads one instruction byte. */
+    int fetch(long linear, boolean user);
+
+    /** Checks that {@code size} bytes at {@code linear} are writable, raising what a write would. */
+    void probeWrite(long linear, int size, boolean user);
+
+    /** Drops every cached translation (CR3 load, paging-mode change, EPT/NPT change). */
+    void flushAll();
+
+    /** Drops cached translations of the page holding {@code linear} (INVLPG). */
+    void flushPage(long linear);
+}

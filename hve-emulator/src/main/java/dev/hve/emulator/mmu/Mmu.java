@@ -1,0 +1,204 @@
+package dev.hve.emulator.mmu;
+
+import dev.hve.emulator.control.GuestControls;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.exec.ExitSignal;
+import dev.hve.emulator.exec.Fault;
+import dev.hve.emulator.exec.LinearMemory;
+import dev.hve.emulator.memory.HostMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The core's memory path: linear address → guest paging ({@link PageWalker}) → guest-physical →
+ * {@link GuestControls#translateGuestPhysical} (EPT/NPT) → host-physical {@link HostMemory}, with
+ * a software TLB over the combined translation.
+ *
+ * <p>The TLB is direct-mapped, one table each for reads, writes and fetches, tagged by linear page
+ * and the user/supervisor bit of the access. An entry holds the host chunk array and the page's
+ * offset in it (a 4 KiB page never straddles a chunk), so a hit costs an index, a compare and an
+ * array access. Write entries are installed only after the dirty bit is set, so a hit never needs
+ * a page-table update. Like a hardware TLB it is not coherent with page-table writes: software
+ * invalidates with MOV CR3, INVLPG, or (for EPT/NPT changes) the backend's flush.
+ */
+public final class Mmu implements LinearMemory {
+
+    private static final int BITS = 9;
+    private static final int SIZE = 1 << BITS;
+    private static final int MASK = SIZE - 1;
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static final int READ = 0;
+    static final int WRITE = 1;
+    static final int EXECUTE = 2;
+
+    private final HostMemory host;
+    private final GuestControls controls;
+    private final PageWalker walker;
+
+    private final long[][] tags = {new long[SIZE], new long[SIZE], new long[SIZE]};
+    private final byte[][][] chunks = {new byte[SIZE][], new byte[SIZE][], new byte[SIZE][]};
+    private final int[][] bases = {new int[SIZE], new int[SIZE], new int[SIZE]};
+    private final long[] readTag = tags[READ];
+    private final long[] writeTag = tags[WRITE];
+    private final long[] fetchTag = tags[EXECUTE];
+    private final byte[][] readChunk = chunks[READ];
+    private final byte[][] writeChunk = chunks[WRITE];
+    private final byte[][] fetchChunk = chunks[EXECUTE];
+    private final int[] readBase = bases[READ];
+    private final int[] writeBase = bases[WRITE];
+    private final int[] fetchBase = bases[EXECUTE];
+    /** Whether any cached entry came from a page larger than 4 KiB (INVLPG must then flush all). */
+    private boolean largePagesCached;
+
+    /** The guest-linear address of the most recent translation (for exit records). */
+    private long lastLinear;
+
+    public Mmu(CpuState state, HostMemory host, GuestControls controls, Fault fault, int physicalAddressBits) {
+        this.host = host;
+        this.controls = controls;
+        this.walker = new PageWalker(state, host, controls, fault, physicalAddressBits);
+        flushAll();
+    }
+
+    /** The guest-linear address whose translation ran last: the faulting one after a #PF or exit. */
+    public long lastLinear() {
+        return lastLinear;
+    }
+
+    /** The guest-physical address the last translation produced (or was producing when it exited). */
+    public long lastGuestPhysical() {
+        return walker.lastGuestPhysical;
+    }
+
+    @Override
+    public void flushAll() {
+        for (long[] t : tags) {
+            Arrays.fill(t, -1L);
+        }
+        largePagesCached = false;
+    }
+
+    @Override
+    public void flushPage(long linear) {
+        if (largePagesCached) {
+            flushAll();
+            return;
+        }
+        long page = linear >>> 12;
+        int i = (int) page & MASK;
+        for (long[] t : tags) {
+            if ((t[i] >>> 1) == page) {
+                t[i] = -1L;
+            }
+        }
+    }
+
+    private static long tag(long linear, boolean user) {
+        return ((linear >>> 12) << 1) | (user ? 1 : 0);
+    }
+
+    /** Translates and installs a TLB entry for {@code kind}; throws #PF or an exit. */
+    private void fill(long linear, int kind, boolean user) {
+        lastLinear = linear;
+        long hpa = walker.translate(linear, kind, user);
+        int i = (int) (linear >>> 12) & MASK;
+        tags[kind][i] = tag(linear, user);
+        chunks[kind][i] = host.chunk(hpa);
+        bases[kind][i] = HostMemory.offset(hpa);
+        if (walker.lastPageLarge) {
+            largePagesCached = true;
+        }
+    }
+
+    @Override
+    public long read(long linear, int size, boolean user) {
+        int off = (int) linear & 0xFFF;
+        if (off + size > 0x1000) {
+            return readCrossing(linear, size, user);
+        }
+        int i = (int) (linear >>> 12) & MASK;
+        if (readTag[i] != tag(linear, user)) {
+            fill(linear, READ, user);
+        }
+        byte[] c = readChunk[i];
+        int p = readBase[i] + off;
+        switch (size) {
+            case 1: return c[p] & 0xFF;
+            case 2: return (short) SHORT.get(c, p) & 0xFFFF;
+            case 4: return (int) INT.get(c, p) & 0xFFFF_FFFFL;
+            default: return (long) LONG.get(c, p);
+        }
+    }
+
+    private long readCrossing(long linear, int size, boolean user) {
+        long v = 0;
+        for (int b = 0; b < size; b++) {
+            v |= read(linear + b, 1, user) << (8 * b);
+        }
+        return v;
+    }
+
+    @Override
+    public void write(long linear, int size, long value, boolean user) {
+        int off = (int) linear & 0xFFF;
+        if (off + size > 0x1000) {
+            probeWrite(linear, size, user);
+            for (int b = 0; b < size; b++) {
+                write(linear + b, 1, value >>> (8 * b), user);
+            }
+            return;
+        }
+        int i = (int) (linear >>> 12) & MASK;
+        if (writeTag[i] != tag(linear, user)) {
+            fill(linear, WRITE, user);
+        }
+        byte[] c = writeChunk[i];
+        int p = writeBase[i] + off;
+        switch (size) {
+            case 1: c[p] = (byte) value; return;
+            case 2: SHORT.set(c, p, (short) value); return;
+            case 4: INT.set(c, p, (int) value); return;
+            default: LONG.set(c, p, value);
+        }
+    }
+
+    @Override
+    public void probeWrite(long linear, int size, boolean user) {
+        long first = linear >>> 12;
+        long last = (linear + size - 1) >>> 12;
+        for (long page = first; page <= last; page++) {
+            long lin = page == first ? linear : page << 12;
+            int i = (int) page & MASK;
+            if (writeTag[i] != tag(lin, user)) {
+                fill(lin, WRITE, user);
+            }
+        }
+    }
+
+    @Override
+    public int fetch(long linear, boolean user) {
+        int i = (int) (linear >>> 12) & MASK;
+        if (fetchTag[i] != tag(linear, user)) {
+            fill(linear, EXECUTE, user);
+        }
+        return fetchChunk[i][fetchBase[i] + ((int) linear & 0xFFF)] & 0xFF;
+    }
+
+    /**
+     * Translates without side effects on exits: used by {@code X86Core.readLinear}. Returns the
+     * host-physical address, or -1 when the page is not mapped or translation would exit.
+     */
+    public long peekTranslate(long linear) {
+        return walker.peek(linear);
+    }
+
+    /** Throws the core's exit signal; kept here so callers need not know the type. */
+    static RuntimeException exit() {
+        return ExitSignal.INSTANCE;
+    }
+}

@@ -1,0 +1,346 @@
+package dev.hve.svm;
+
+import dev.hve.api.DescriptorTable;
+import dev.hve.api.Event;
+import dev.hve.api.InterceptConfig;
+import dev.hve.api.Register;
+import dev.hve.api.Segment;
+import dev.hve.api.SegmentRegister;
+import dev.hve.api.Vcpu;
+import dev.hve.api.VendorRecord;
+import dev.hve.api.VmExit;
+import dev.hve.emulator.X86Core;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.svm.entry.GuestStateTransfer;
+import dev.hve.svm.entry.SoftwareSaveArea;
+import dev.hve.svm.entry.Vmrun;
+import dev.hve.svm.event.EventInj;
+import dev.hve.svm.exit.FirstLevelExitHandler;
+import dev.hve.svm.exit.SvmExitCode;
+import dev.hve.svm.exit.SvmGuestControls;
+import dev.hve.svm.intercept.InterceptBits;
+import dev.hve.svm.intercept.InterceptEncoder;
+import dev.hve.svm.intercept.Iopm;
+import dev.hve.svm.intercept.Msrpm;
+import dev.hve.svm.vmcb.SegmentAttrib;
+import dev.hve.svm.vmcb.VintrControl;
+import dev.hve.svm.vmcb.Vmcb;
+import dev.hve.svm.vmcb.VmcbLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One SVM vCPU: a VMCB with its IOPM and MSRPM in modeled host memory, a software save area for
+ * the GPRs the VMCB does not hold, and a core. {@link #run} is VMRUN followed by the first-level
+ * exit handler; the register accessors read and write the VMCB's save area or the software area,
+ * wherever the register lives on SVM.
+ */
+public final class SvmVcpu implements Vcpu {
+
+    private static final long EFER_SVME = 1L << 12;
+    private static final int ATTRIB_P = 1 << 7;
+
+    private final SvmVm vm;
+    private final int index;
+    private final Vmcb vmcb;
+    private final long iopm;
+    private final long msrpm;
+    private final X86Core core;
+    private final SvmGuestControls controls;
+    private final SoftwareSaveArea software = new SoftwareSaveArea();
+    private final Vmrun vmrun;
+    private InterceptConfig config;
+    /** An event the monitor queued while EVENTINJ still held a re-injection (EVENTINJ format). */
+    private long queuedEvent;
+    /** Length of the last injected INTn, to rebuild nRIP if its delivery must be re-injected. */
+    private int softwareInterruptLength;
+    private long completedByMonitor;
+    private long publishedNcr3 = -1;
+
+    SvmVcpu(SvmVm vm, int index) {
+        this.vm = vm;
+        this.index = index;
+        this.vmcb = new Vmcb(vm.hostMemory(), vm.allocatePages(VmcbLayout.SIZE));
+        this.iopm = vm.allocatePages(Iopm.SIZE);
+        this.msrpm = vm.allocatePages(Msrpm.SIZE);
+        this.controls = new SvmGuestControls(vmcb, vm.hostMemory(), vm.features());
+        this.core = new X86Core(vm.hostMemory(), vm.cpuModel(), controls);
+        controls.attach(core);
+        this.vmrun = new Vmrun(vmcb, core, controls, vm.features(), software);
+        initializeVmcb();
+    }
+
+    /** The power-on guest state and this backend's fixed controls. */
+    private void initializeVmcb() {
+        GuestStateTransfer.save(new CpuState(), vmcb, software);
+        // ASID 0 is the host's (§15.16); each vCPU's guest gets its own.
+        vmcb.write32(VmcbLayout.GUEST_ASID, index + 1);
+        vmcb.write64(VmcbLayout.NP_ENABLE, 1);
+        publishNestedPaging();
+        vmcb.write64(VmcbLayout.VINTR_CONTROL, VintrControl.V_INTR_MASKING);
+        configureIntercepts(InterceptConfig.monitorDefaults());
+    }
+
+    /** The VMCB, for diagnostics and for tests that act as the hypervisor on the raw structure. */
+    public Vmcb vmcb() {
+        return vmcb;
+    }
+
+    public X86Core core() {
+        return core;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    // ---- Running ----
+
+    @Override
+    public VmExit run(long instructionBudget) {
+        long start = core.retiredInstructions();
+        while (true) {
+            long remaining = instructionBudget - (core.retiredInstructions() - start);
+            long exitCode = vmrun(remaining);
+            if (exitCode == SvmExitCode.VMEXIT_INVALID) {
+                return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), vmrun.lastFailure());
+            }
+            reinjectInterruptedEvent();
+            switch (FirstLevelExitHandler.internalAction(vmcb, software, config)) {
+                case NONE:
+                    return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), null);
+                case PASS_THROUGH:
+                    controls.bypassOnce(vmcb.read64(VmcbLayout.RIP));
+                    break;
+                case RAISE_UD:
+                    queue(EventInj.encode(EventInj.TYPE_EXCEPTION, 6, false, 0));
+                    break;
+                case RESUME:
+                default:
+                    break;
+            }
+        }
+    }
+
+    /**
+     * One VMRUN up to #VMEXIT, without the first-level handler: the hardware operation itself.
+     * Returns EXITCODE; the full record is in {@link #vmcb()}.
+     */
+    public long vmrun(long instructionBudget) {
+        publishNestedPaging();
+        if (queuedEvent != 0 && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ))) {
+            vmcb.write64(VmcbLayout.EVENTINJ, queuedEvent);
+            queuedEvent = 0;
+        }
+        long exitCode = vmrun.run(instructionBudget);
+        controls.clearBypass();
+        return exitCode;
+    }
+
+    /** The backend, as hypervisor, points N_CR3 at the VM's current nested tables. */
+    private void publishNestedPaging() {
+        long nCr3 = vm.paging().nCr3();
+        if (nCr3 != publishedNcr3) {
+            vmcb.write64(VmcbLayout.N_CR3, nCr3);
+            publishedNcr3 = nCr3;
+        }
+    }
+
+    /** An event whose delivery an exit cut short is delivered again on the next entry (§15.7.2). */
+    private void reinjectInterruptedEvent() {
+        long interrupted = vmcb.read64(VmcbLayout.EXITINTINFO);
+        if (!EventInj.valid(interrupted)) {
+            return;
+        }
+        vmcb.write64(VmcbLayout.EVENTINJ, interrupted);
+        if (EventInj.type(interrupted) == EventInj.TYPE_SOFTWARE_INTERRUPT) {
+            vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + softwareInterruptLength);
+        }
+    }
+
+    @Override
+    public void configureIntercepts(InterceptConfig config) {
+        this.config = config;
+        InterceptEncoder.encode(config, vmcb, iopm, msrpm);
+    }
+
+    @Override
+    public void completeInstruction() {
+        if (!vm.features().nrips()) {
+            throw new IllegalStateException("the host lacks NRIPS: the monitor must decode the instruction length");
+        }
+        long next = vmcb.read64(VmcbLayout.NRIP);
+        if (next == 0) {
+            throw new IllegalStateException(String.format("#VMEXIT 0x%x has no next RIP; set RIP instead",
+                vmcb.read64(VmcbLayout.EXITCODE)));
+        }
+        vmcb.write64(VmcbLayout.RIP, next);
+        // The completed instruction consumed any STI/MOV SS shadow that covered it.
+        vmcb.write64(VmcbLayout.INTERRUPT_SHADOW, vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW);
+        completedByMonitor++;
+    }
+
+    @Override
+    public void inject(Event event) {
+        long encoded;
+        if (event instanceof Event.ExternalInterrupt interrupt) {
+            encoded = EventInj.encode(EventInj.TYPE_INTR, interrupt.vector(), false, 0);
+        } else if (event instanceof Event.Nmi) {
+            encoded = EventInj.encode(EventInj.TYPE_NMI, 2, false, 0);
+        } else if (event instanceof Event.HardwareException exception) {
+            // EV is set exactly when the processor would push an error code for this vector in the
+            // guest's mode: protected mode only (§15.20, EV).
+            boolean pushes = (vmcb.read64(VmcbLayout.CR0) & CpuState.CR0_PE) != 0
+                && FirstLevelExitHandler.pushesErrorCode(exception.vector());
+            Integer error = exception.errorCode();
+            encoded = EventInj.encode(EventInj.TYPE_EXCEPTION, exception.vector(), pushes,
+                pushes && error != null ? error : 0);
+        } else {
+            Event.SoftwareInterrupt intn = (Event.SoftwareInterrupt) event;
+            encoded = EventInj.encode(EventInj.TYPE_SOFTWARE_INTERRUPT, intn.vector(), false, 0);
+            // With NRIPS, an injected INTn pushes nRIP as its return address (§15.20).
+            softwareInterruptLength = intn.instructionLength();
+            vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + intn.instructionLength());
+        }
+        queue(encoded);
+    }
+
+    /** EVENTINJ if it is free; else after the re-injection it holds has been delivered. */
+    private void queue(long event) {
+        if (EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ))) {
+            queuedEvent = event;
+        } else {
+            vmcb.write64(VmcbLayout.EVENTINJ, event);
+        }
+    }
+
+    @Override
+    public boolean interruptible() {
+        return (vmcb.read64(VmcbLayout.RFLAGS) & CpuState.IF) != 0
+            && (vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & VintrControl.INTERRUPT_SHADOW) == 0
+            && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)) && queuedEvent == 0;
+    }
+
+    /**
+     * The SVM way to wait for an interrupt window (§15.21.4): a virtual interrupt is made pending
+     * with V_IRQ, ignoring V_TPR, and the VINTR intercept turns its acceptance into an exit.
+     */
+    @Override
+    public void requestInterruptWindow(boolean enabled) {
+        long vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL)
+            & ~(VintrControl.V_IRQ | VintrControl.V_IGN_TPR | VintrControl.V_INTR_VECTOR_MASK | VintrControl.V_INTR_PRIO_MASK);
+        if (enabled) {
+            vintr |= VintrControl.V_IRQ | VintrControl.V_IGN_TPR;
+        }
+        vmcb.write64(VmcbLayout.VINTR_CONTROL, vintr);
+        vmcb.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR, enabled);
+    }
+
+    @Override
+    public long retiredInstructions() {
+        return core.retiredInstructions() + completedByMonitor;
+    }
+
+    @Override
+    public VendorRecord lastExitRecord() {
+        Map<String, Long> fields = new LinkedHashMap<>();
+        fields.put("exitinfo1", vmcb.read64(VmcbLayout.EXITINFO1));
+        fields.put("exitinfo2", vmcb.read64(VmcbLayout.EXITINFO2));
+        fields.put("exitintinfo", vmcb.read64(VmcbLayout.EXITINTINFO));
+        fields.put("next_rip", vmcb.read64(VmcbLayout.NRIP));
+        return new VendorRecord(SvmBackendProvider.NAME, vmcb.read64(VmcbLayout.EXITCODE), fields);
+    }
+
+    @Override
+    public int readLinear(long linearAddress, byte[] destination, int length) {
+        // The core walks the guest's paging with its registers: give it the VMCB's current view.
+        GuestStateTransfer.load(vmcb, software, core.state());
+        return core.readLinear(linearAddress, destination, length);
+    }
+
+    // ---- Registers: RAX, RSP, RIP, RFLAGS and the system registers in the VMCB; the rest in software ----
+
+    @Override
+    public long register(Register register) {
+        return switch (register) {
+            case RAX -> vmcb.read64(VmcbLayout.RAX);
+            case RSP -> vmcb.read64(VmcbLayout.RSP);
+            case RIP -> vmcb.read64(VmcbLayout.RIP);
+            case RFLAGS -> vmcb.read64(VmcbLayout.RFLAGS);
+            case CR0 -> vmcb.read64(VmcbLayout.CR0);
+            case CR2 -> vmcb.read64(VmcbLayout.CR2);
+            case CR3 -> vmcb.read64(VmcbLayout.CR3);
+            case CR4 -> vmcb.read64(VmcbLayout.CR4);
+            case CR8 -> vmcb.read8(VmcbLayout.V_TPR) & 0xF;
+            case DR6 -> vmcb.read64(VmcbLayout.DR6);
+            case DR7 -> vmcb.read64(VmcbLayout.DR7);
+            case EFER -> vmcb.read64(VmcbLayout.EFER) & ~EFER_SVME;
+            default -> software.gpr[register.ordinal()];
+        };
+    }
+
+    @Override
+    public void setRegister(Register register, long value) {
+        switch (register) {
+            case RAX -> vmcb.write64(VmcbLayout.RAX, value);
+            case RSP -> vmcb.write64(VmcbLayout.RSP, value);
+            case RIP -> vmcb.write64(VmcbLayout.RIP, value);
+            case RFLAGS -> vmcb.write64(VmcbLayout.RFLAGS, value | CpuState.FIXED_ONE);
+            case CR0 -> vmcb.write64(VmcbLayout.CR0, value);
+            case CR2 -> vmcb.write64(VmcbLayout.CR2, value);
+            case CR3 -> vmcb.write64(VmcbLayout.CR3, value);
+            case CR4 -> vmcb.write64(VmcbLayout.CR4, value);
+            case CR8 -> vmcb.write8(VmcbLayout.V_TPR, (int) (value & 0xF));
+            case DR6 -> vmcb.write64(VmcbLayout.DR6, value);
+            case DR7 -> vmcb.write64(VmcbLayout.DR7, value);
+            // VMRUN requires EFER.SVME in the guest state; the backend keeps it set and hides it.
+            case EFER -> vmcb.write64(VmcbLayout.EFER, value | EFER_SVME);
+            default -> software.gpr[register.ordinal()] = value;
+        }
+    }
+
+    @Override
+    public Segment segment(SegmentRegister register) {
+        int slot = VmcbLayout.segment(register.ordinal());
+        int attrib = vmcb.segmentAttrib(slot);
+        boolean unusable = (attrib & ATTRIB_P) == 0 && register != SegmentRegister.CS;
+        return new Segment(vmcb.segmentSelector(slot), vmcb.segmentBase(slot), vmcb.segmentLimit(slot),
+            SegmentAttrib.fromVmcb(attrib), unusable);
+    }
+
+    @Override
+    public void setSegment(SegmentRegister register, Segment value) {
+        int attrib = SegmentAttrib.toVmcb(value.attributes());
+        if (value.unusable()) {
+            attrib &= ~ATTRIB_P;
+        }
+        vmcb.setSegment(VmcbLayout.segment(register.ordinal()), value.selector(), attrib, value.limit(), value.base());
+        if (register == SegmentRegister.SS) {
+            // SVM keeps CPL in its own field; architecturally it equals SS.DPL (§15.5.1).
+            vmcb.write8(VmcbLayout.CPL, value.dpl());
+        }
+    }
+
+    @Override
+    public DescriptorTable gdtr() {
+        return new DescriptorTable(vmcb.segmentBase(VmcbLayout.GDTR), vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF);
+    }
+
+    @Override
+    public void setGdtr(DescriptorTable value) {
+        vmcb.write32(VmcbLayout.GDTR + VmcbLayout.SEGMENT_LIMIT, value.limit());
+        vmcb.write64(VmcbLayout.GDTR + VmcbLayout.SEGMENT_BASE, value.base());
+    }
+
+    @Override
+    public DescriptorTable idtr() {
+        return new DescriptorTable(vmcb.segmentBase(VmcbLayout.IDTR), vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF);
+    }
+
+    @Override
+    public void setIdtr(DescriptorTable value) {
+        vmcb.write32(VmcbLayout.IDTR + VmcbLayout.SEGMENT_LIMIT, value.limit());
+        vmcb.write64(VmcbLayout.IDTR + VmcbLayout.SEGMENT_BASE, value.base());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.hve.svm.entry;
+
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.svm.vmcb.SegmentAttrib;
+import dev.hve.svm.vmcb.VintrControl;
+import dev.hve.svm.vmcb.Vmcb;
+import dev.hve.svm.vmcb.VmcbLayout;
+
+/**
+ * Moves guest state between the VMCB state-save area and the core: VMRUN's load (AMD APM Vol. 2,
+ * §15.5.1) and #VMEXIT's save (§15.6). The VMCB holds only RAX, RSP and RIP among the GPRs; the
+ * others live in the backend's {@link SoftwareSaveArea}, as a hypervisor keeps them around VMRUN.
+ */
+public final class GuestStateTransfer {
+
+    private static final long EFER_SVME = 1L << 12;
+    private static final int ATTRIB_P = 1 << 7;
+
+    private GuestStateTransfer() {
+    }
+
+    /** VMRUN: the guest state of {@code vmcb} and {@code software} into {@code state}. */
+    public static void load(Vmcb vmcb, SoftwareSaveArea software, CpuState state) {
+        long[] gpr = state.gpr;
+        System.arraycopy(software.gpr, 0, gpr, 0, 16);
+        gpr[0] = vmcb.read64(VmcbLayout.RAX);
+        gpr[4] = vmcb.read64(VmcbLayout.RSP);
+        state.rip = vmcb.read64(VmcbLayout.RIP);
+        // Bit 1 of RFLAGS reads as one whatever the VMCB holds.
+        state.rflags = vmcb.read64(VmcbLayout.RFLAGS) | CpuState.FIXED_ONE;
+        for (int s = CpuState.ES; s <= CpuState.TR; s++) {
+            int slot = VmcbLayout.segment(s);
+            int attrib = vmcb.segmentAttrib(slot);
+            int attributes = SegmentAttrib.fromVmcb(attrib);
+            // SVM has no "unusable" flag: a segment whose P bit is clear is one.
+            if ((attrib & ATTRIB_P) == 0 && s != CpuState.CS) {
+                attributes |= CpuState.SEGMENT_UNUSABLE;
+            }
+            state.segmentSelector[s] = vmcb.segmentSelector(slot);
+            state.segmentAttributes[s] = attributes;
+            state.segmentLimit[s] = vmcb.segmentLimit(slot);
+            state.segmentBase[s] = vmcb.segmentBase(slot);
+        }
+        state.gdtrBase = vmcb.segmentBase(VmcbLayout.GDTR);
+        state.gdtrLimit = vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF;
+        state.idtrBase = vmcb.segmentBase(VmcbLayout.IDTR);
+        state.idtrLimit = vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF;
+        state.cr0 = vmcb.read64(VmcbLayout.CR0);
+        state.cr2 = vmcb.read64(VmcbLayout.CR2);
+        state.cr3 = vmcb.read64(VmcbLayout.CR3);
+        state.cr4 = vmcb.read64(VmcbLayout.CR4);
+        // V_INTR_MASKING is always set by this backend, so guest CR8 is V_TPR[3:0] (§15.21.4).
+        state.cr8 = vmcb.read8(VmcbLayout.V_TPR) & 0xF;
+        // The backend plays a hypervisor that hides EFER.SVME, which it must keep set for VMRUN.
+        state.efer = vmcb.read64(VmcbLayout.EFER) & ~EFER_SVME;
+        System.arraycopy(software.dr, 0, state.dr, 0, 4);
+        state.dr[6] = vmcb.read64(VmcbLayout.DR6);
+        state.dr[7] = vmcb.read64(VmcbLayout.DR7);
+        // VMRUN canonicalizes CPL: 0 in real mode, 3 in virtual-8086 mode (§15.5.1).
+        int cpl = vmcb.read8(VmcbLayout.CPL) & 3;
+        if ((state.cr0 & CpuState.CR0_PE) == 0) {
+            cpl = 0;
+        } else if ((state.rflags & CpuState.VM) != 0) {
+            cpl = 3;
+        }
+        state.cpl = cpl;
+        state.star = vmcb.read64(VmcbLayout.STAR);
+        state.lstar = vmcb.read64(VmcbLayout.LSTAR);
+        state.cstar = vmcb.read64(VmcbLayout.CSTAR);
+        state.sfmask = vmcb.read64(VmcbLayout.SFMASK);
+        state.kernelGsBase = vmcb.read64(VmcbLayout.KERNEL_GS_BASE);
+        state.sysenterCs = vmcb.read64(VmcbLayout.SYSENTER_CS);
+        state.sysenterEsp = vmcb.read64(VmcbLayout.SYSENTER_ESP);
+        state.sysenterEip = vmcb.read64(VmcbLayout.SYSENTER_EIP);
+        // With nested paging the guest's PAT is G_PAT (§15.25.8).
+        state.pat = vmcb.read64(VmcbLayout.G_PAT);
+        state.xcr0 = software.xcr0;
+        state.tscAux = software.tscAux;
+        state.interruptShadow = (vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & VintrControl.INTERRUPT_SHADOW) != 0;
+        state.halted = software.halted;
+    }
+
+    /** #VMEXIT: the core's state into {@code vmcb} and {@code software}. */
+    public static void save(CpuState state, Vmcb vmcb, SoftwareSaveArea software) {
+        long[] gpr = state.gpr;
+        System.arraycopy(gpr, 0, software.gpr, 0, 16);
+        vmcb.write64(VmcbLayout.RAX, gpr[0]);
+        vmcb.write64(VmcbLayout.RSP, gpr[4]);
+        vmcb.write64(VmcbLayout.RIP, state.rip);
+        vmcb.write64(VmcbLayout.RFLAGS, state.rflags | CpuState.FIXED_ONE);
+        for (int s = CpuState.ES; s <= CpuState.TR; s++) {
+            int attributes = state.segmentAttributes[s];
+            int attrib = SegmentAttrib.toVmcb(attributes & 0xF0FF);
+            if ((attributes & CpuState.SEGMENT_UNUSABLE) != 0) {
+                attrib &= ~ATTRIB_P;
+            }
+            vmcb.setSegment(VmcbLayout.segment(s), state.segmentSelector[s], attrib, state.segmentLimit[s],
+                state.segmentBase[s]);
+        }
+        vmcb.write32(VmcbLayout.GDTR + VmcbLayout.SEGMENT_LIMIT, state.gdtrLimit & 0xFFFF);
+        vmcb.write64(VmcbLayout.GDTR + VmcbLayout.SEGMENT_BASE, state.gdtrBase);
+        vmcb.write32(VmcbLayout.IDTR + VmcbLayout.SEGMENT_LIMIT, state.idtrLimit & 0xFFFF);
+        vmcb.write64(VmcbLayout.IDTR + VmcbLayout.SEGMENT_BASE, state.idtrBase);
+        vmcb.write64(VmcbLayout.CR0, state.cr0);
+        vmcb.write64(VmcbLayout.CR2, state.cr2);
+        vmcb.write64(VmcbLayout.CR3, state.cr3);
+        vmcb.write64(VmcbLayout.CR4, state.cr4);
+        vmcb.write8(VmcbLayout.V_TPR, (int) (state.cr8 & 0xF));
+        vmcb.write64(VmcbLayout.EFER, state.efer | EFER_SVME);
+        System.arraycopy(state.dr, 0, software.dr, 0, 4);
+        vmcb.write64(VmcbLayout.DR6, state.dr[6]);
+        vmcb.write64(VmcbLayout.DR7, state.dr[7]);
+        vmcb.write8(VmcbLayout.CPL, state.cpl);
+        vmcb.write64(VmcbLayout.STAR, state.star);
+        vmcb.write64(VmcbLayout.LSTAR, state.lstar);
+        vmcb.write64(VmcbLayout.CSTAR, state.cstar);
+        vmcb.write64(VmcbLayout.SFMASK, state.sfmask);
+        vmcb.write64(VmcbLayout.KERNEL_GS_BASE, state.kernelGsBase);
+        vmcb.write64(VmcbLayout.SYSENTER_CS, state.sysenterCs);
+        vmcb.write64(VmcbLayout.SYSENTER_ESP, state.sysenterEsp);
+        vmcb.write64(VmcbLayout.SYSENTER_EIP, state.sysenterEip);
+        vmcb.write64(VmcbLayout.G_PAT, state.pat);
+        software.xcr0 = state.xcr0;
+        software.tscAux = state.tscAux;
+        long shadow = vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW;
+        vmcb.write64(VmcbLayout.INTERRUPT_SHADOW, shadow | (state.interruptShadow ? VintrControl.INTERRUPT_SHADOW : 0));
+        software.halted = state.halted;
+    }
+}

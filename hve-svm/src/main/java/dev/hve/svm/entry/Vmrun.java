@@ -1,0 +1,153 @@
+package dev.hve.svm.entry;
+
+import dev.hve.emulator.EventType;
+import dev.hve.emulator.StopReason;
+import dev.hve.emulator.X86Core;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.svm.cpu.HostFeatures;
+import dev.hve.svm.event.EventInj;
+import dev.hve.svm.exit.SvmExitCode;
+import dev.hve.svm.exit.SvmGuestControls;
+import dev.hve.svm.vmcb.Vmcb;
+import dev.hve.svm.vmcb.VmcbLayout;
+
+/**
+ * The world switch: one VMRUN of a VMCB up to the following #VMEXIT (AMD APM Vol. 2, §15.5 and
+ * §15.6). VMRUN checks the guest state, loads it into the core, injects EVENTINJ, and runs guest
+ * code; the #VMEXIT record is written by {@link SvmGuestControls} as events occur, and the guest
+ * state is saved back to the VMCB here.
+ */
+public final class Vmrun {
+
+    private static final long CR0_PG = CpuState.CR0_PG;
+
+    private final Vmcb vmcb;
+    private final X86Core core;
+    private final SvmGuestControls controls;
+    private final HostFeatures features;
+    private final SoftwareSaveArea software;
+    private String lastFailure;
+    private long lastNcr3 = -1;
+
+    public Vmrun(Vmcb vmcb, X86Core core, SvmGuestControls controls, HostFeatures features, SoftwareSaveArea software) {
+        this.vmcb = vmcb;
+        this.core = core;
+        this.controls = controls;
+        this.features = features;
+        this.software = software;
+    }
+
+    /** Which consistency check the last VMEXIT_INVALID came from. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    /**
+     * Executes VMRUN and returns at #VMEXIT with its EXITCODE. At most {@code budget} guest
+     * instructions retire; when they have, a physical interrupt is modeled (#VMEXIT(INTR)).
+     */
+    public long run(long budget) {
+        String failure = VmrunChecks.check(vmcb, features, core.memory());
+        if (failure != null) {
+            lastFailure = failure;
+            vmcb.write64(VmcbLayout.EXITCODE, SvmExitCode.VMEXIT_INVALID);
+            vmcb.write64(VmcbLayout.EXITINFO1, 0);
+            vmcb.write64(VmcbLayout.EXITINFO2, 0);
+            vmcb.write64(VmcbLayout.EXITINTINFO, 0);
+            return SvmExitCode.VMEXIT_INVALID;
+        }
+        lastFailure = null;
+        controls.loadControls();
+        flushTlbIfNeeded();
+        GuestStateTransfer.load(vmcb, software, core.state());
+        try {
+            enterGuest(budget);
+        } finally {
+            GuestStateTransfer.save(core.state(), vmcb, software);
+        }
+        return vmcb.read64(VmcbLayout.EXITCODE);
+    }
+
+    private void enterGuest(long budget) {
+        long event = vmcb.read64(VmcbLayout.EVENTINJ);
+        if (EventInj.valid(event)) {
+            // The injected event is consumed by this VMRUN (§15.20); were its delivery cut short,
+            // EXITINTINFO reports it.
+            vmcb.write64(VmcbLayout.EVENTINJ, 0);
+            core.state().halted = false;
+            if (!deliver(event)) {
+                recordInterruptedDelivery();
+                return;
+            }
+        }
+        if (controls.virtualInterruptTaken(core.interruptible())) {
+            return;
+        }
+        core.watchBoundaries(controls.watchesBoundaries());
+        StopReason stop = budget > 0 ? core.run(budget) : StopReason.BUDGET_EXHAUSTED;
+        if (stop == StopReason.BUDGET_EXHAUSTED || !controls.exited()) {
+            if (!controls.physicalInterrupt()) {
+                throw new IllegalStateException("the INTR intercept is off: the host cannot take the CPU back");
+            }
+            return;
+        }
+        recordInterruptedDelivery();
+    }
+
+    /**
+     * EXITINTINFO (§15.7.2): when the exit happened while the processor was delivering an event
+     * through the IDT (an intercepted exception or a nested page fault on the way), that event is
+     * reported so the hypervisor can inject it again.
+     */
+    private void recordInterruptedDelivery() {
+        if (!core.exitDuringEventDelivery()) {
+            return;
+        }
+        int type = switch (core.interruptedEventType()) {
+            case EXTERNAL_INTERRUPT -> EventInj.TYPE_INTR;
+            case NMI -> EventInj.TYPE_NMI;
+            case SOFTWARE_INTERRUPT -> EventInj.TYPE_SOFTWARE_INTERRUPT;
+            // INT3, INTO and INT1 are exceptions to SVM (TYPE 3), like faults.
+            default -> EventInj.TYPE_EXCEPTION;
+        };
+        vmcb.write64(VmcbLayout.EXITINTINFO, EventInj.encode(type, core.interruptedEventVector(),
+            core.interruptedEventHasErrorCode(), core.interruptedEventErrorCode()));
+    }
+
+    private boolean deliver(long event) {
+        int vector = EventInj.vector(event);
+        boolean hasError = EventInj.hasErrorCode(event);
+        int error = EventInj.errorCode(event);
+        return switch (EventInj.type(event)) {
+            case EventInj.TYPE_INTR -> core.deliverEvent(EventType.EXTERNAL_INTERRUPT, vector, false, 0, 0);
+            case EventInj.TYPE_NMI -> core.deliverEvent(EventType.NMI, 2, false, 0, 0);
+            case EventInj.TYPE_EXCEPTION -> core.deliverEvent(EventType.HARDWARE_EXCEPTION, vector, hasError, error, 0);
+            default -> {
+                // INTn: with NRIPS the return address pushed is nRIP (§15.20), so its distance
+                // from RIP is the instruction length.
+                long length = features.nrips() ? vmcb.read64(VmcbLayout.NRIP) - core.state().rip : 0;
+                yield core.deliverEvent(EventType.SOFTWARE_INTERRUPT, vector, false, 0, (int) length);
+            }
+        };
+    }
+
+    /**
+     * The core caches combined guest + nested translations. They go stale when TLB_CONTROL asks
+     * for a flush (§15.16.1), when N_CR3 changes, or when the monitor changed the guest's paging
+     * registers while it was out of the guest.
+     */
+    private void flushTlbIfNeeded() {
+        CpuState state = core.state();
+        long nCr3 = vmcb.read64(VmcbLayout.N_CR3);
+        boolean flush = vmcb.read8(VmcbLayout.TLB_CONTROL) != 0 || nCr3 != lastNcr3
+            || state.cr3 != vmcb.read64(VmcbLayout.CR3)
+            || (state.cr0 & (CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE)) != (vmcb.read64(VmcbLayout.CR0)
+                & (CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE))
+            || state.cr4 != vmcb.read64(VmcbLayout.CR4)
+            || (state.efer | (1L << 12)) != vmcb.read64(VmcbLayout.EFER);
+        if (flush) {
+            core.flushTlb();
+            lastNcr3 = nCr3;
+        }
+    }
+}

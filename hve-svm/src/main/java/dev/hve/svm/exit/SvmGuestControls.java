@@ -1,0 +1,398 @@
+package dev.hve.svm.exit;
+
+import dev.hve.emulator.X86Core;
+import dev.hve.emulator.control.GuestControls;
+import dev.hve.emulator.control.HypercallInstruction;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.memory.HostMemory;
+import dev.hve.svm.cpu.HostFeatures;
+import dev.hve.svm.intercept.InterceptBits;
+import dev.hve.svm.intercept.Iopm;
+import dev.hve.svm.intercept.Msrpm;
+import dev.hve.svm.npt.NpfErrorCode;
+import dev.hve.svm.npt.NptWalker;
+import dev.hve.svm.vmcb.VintrControl;
+import dev.hve.svm.vmcb.Vmcb;
+import dev.hve.svm.vmcb.VmcbLayout;
+
+/**
+ * The SVM side of the core's {@link GuestControls}: at each sensitive event it decides, from the
+ * VMCB's intercept vectors, IOPM and MSRPM, whether the guest leaves guest mode, and if so writes
+ * the #VMEXIT record (EXITCODE, EXITINFO1/2, EXITINTINFO, nRIP and decode-assist bytes) into the
+ * VMCB as the processor does (AMD APM Vol. 2, §15.6-§15.13 and Appendix C). Guest-physical
+ * accesses go through the nested page tables rooted at N_CR3.
+ *
+ * <p>The control fields are read from the VMCB once per VMRUN ({@link #loadControls}), as the
+ * processor caches them for the duration of guest execution.
+ */
+public final class SvmGuestControls implements GuestControls {
+
+    /** Decode assists: MOV CRx exits set bit 63 of EXITINFO1 and the GPR number in bits 3:0. */
+    static final long CR_MOV = 1L << 63;
+    private static final long CR0_TS_MP = CpuState.CR0_TS | CpuState.CR0_MP;
+
+    private final Vmcb vmcb;
+    private final HostMemory memory;
+    private final NptWalker walker;
+    private final HostFeatures features;
+    private final byte[] instructionBytes = new byte[VmcbLayout.GUEST_INSTRUCTION_BYTES_MAX];
+    private X86Core core;
+
+    // Control state cached at VMRUN.
+    private int interceptCr;
+    private int interceptDr;
+    private int interceptExceptions;
+    private int vector3;
+    private int vector4;
+    private long iopmBase;
+    private long msrpmBase;
+    private long tscOffset;
+    private boolean npEnable;
+    private long nCr3;
+    private long vintr;
+    private int pauseFilterCount;
+
+    /** The RIP of an instruction the hypervisor lets through once without an intercept, or -1. */
+    private long bypassRip = -1;
+    private boolean exited;
+
+    public SvmGuestControls(Vmcb vmcb, HostMemory memory, HostFeatures features) {
+        this.vmcb = vmcb;
+        this.memory = memory;
+        this.features = features;
+        this.walker = new NptWalker(memory, features.maxPhysicalAddressBits());
+    }
+
+    /** Connects the core these controls serve (it is built after them). */
+    public void attach(X86Core core) {
+        this.core = core;
+    }
+
+    /** VMRUN: caches the control-area fields guest execution consults. */
+    public void loadControls() {
+        interceptCr = vmcb.read32(VmcbLayout.INTERCEPT_CR);
+        interceptDr = vmcb.read32(VmcbLayout.INTERCEPT_DR);
+        interceptExceptions = vmcb.read32(VmcbLayout.INTERCEPT_EXCEPTIONS);
+        vector3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
+        vector4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
+        iopmBase = vmcb.read64(VmcbLayout.IOPM_BASE_PA) & ~0xFFFL;
+        msrpmBase = vmcb.read64(VmcbLayout.MSRPM_BASE_PA) & ~0xFFFL;
+        tscOffset = vmcb.read64(VmcbLayout.TSC_OFFSET);
+        npEnable = (vmcb.read64(VmcbLayout.NP_ENABLE) & 1) != 0;
+        nCr3 = vmcb.read64(VmcbLayout.N_CR3);
+        vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL);
+        pauseFilterCount = features.pauseFilter() ? vmcb.read16(VmcbLayout.PAUSE_FILTER_COUNT) : 0;
+        exited = false;
+    }
+
+    /** True once a hook has recorded a #VMEXIT during the current VMRUN. */
+    public boolean exited() {
+        return exited;
+    }
+
+    /**
+     * Lets the instruction at {@code rip} execute once without its intercept: how the backend,
+     * playing the hypervisor, carries out an intercepted instruction the monitor did not ask to
+     * see. Cleared by the next intercept check at any RIP.
+     */
+    public void bypassOnce(long rip) {
+        bypassRip = rip;
+    }
+
+    public void clearBypass() {
+        bypassRip = -1;
+    }
+
+    // ---- Exits without an instruction ----
+
+    /** A physical interrupt (the budget's end): #VMEXIT(INTR) if intercepted. */
+    public boolean physicalInterrupt() {
+        if (!intercepted3(InterceptBits.INTR)) {
+            return false;
+        }
+        record(SvmExitCode.VMEXIT_INTR, 0, 0, 0);
+        return true;
+    }
+
+    /**
+     * Whether a pending virtual interrupt (V_IRQ) would be taken now, which the VINTR intercept
+     * turns into #VMEXIT(VINTR) (§15.21.1): the guest is interruptible and the interrupt's
+     * priority beats V_TPR unless V_IGN_TPR.
+     */
+    public boolean virtualInterruptTaken(boolean interruptible) {
+        if ((vintr & VintrControl.V_IRQ) == 0 || !interruptible) {
+            return false;
+        }
+        if ((vintr & VintrControl.V_IGN_TPR) == 0) {
+            int priority = (int) ((vintr & VintrControl.V_INTR_PRIO_MASK) >>> VintrControl.V_INTR_PRIO_SHIFT);
+            if (priority <= (core.state().cr8 & 0xF)) {
+                return false;
+            }
+        }
+        if (!intercepted3(InterceptBits.VINTR)) {
+            return false;
+        }
+        record(SvmExitCode.VMEXIT_VINTR, 0, 0, 0);
+        return true;
+    }
+
+    /** Whether the core must report instruction boundaries: a virtual interrupt is pending. */
+    public boolean watchesBoundaries() {
+        return (vintr & VintrControl.V_IRQ) != 0 && intercepted3(InterceptBits.VINTR);
+    }
+
+    // ---- GuestControls ----
+
+    @Override
+    public long translateGuestPhysical(long guestPhysical, int access, long linearAddress) {
+        if (!npEnable) {
+            return guestPhysical;
+        }
+        int kind = (access & ACCESS_EXECUTE) != 0 ? NptWalker.FETCH
+            : (access & ACCESS_WRITE) != 0 ? NptWalker.WRITE : NptWalker.READ;
+        boolean peek = (access & ACCESS_PEEK) != 0;
+        long result = walker.walk(nCr3, guestPhysical, kind, !peek);
+        if (result >= 0) {
+            return result;
+        }
+        if (peek) {
+            // The monitor (or decode assists) inspecting memory: no exit is taken.
+            return -1;
+        }
+        long errorCode = ~result
+            | ((access & ACCESS_PAGE_WALK) != 0 ? NpfErrorCode.PAGE_TABLE_WALK : NpfErrorCode.FINAL_TRANSLATION);
+        record(SvmExitCode.VMEXIT_NPF, errorCode, guestPhysical, 0);
+        // A fault on the fetch itself leaves nothing to report (§15.33: zero bytes fetched).
+        if (kind != NptWalker.FETCH) {
+            storeInstructionBytes();
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean ioInstruction(int port, int size, boolean in, boolean string, boolean rep, boolean immediate,
+                                 int addressSize, int segment, int length) {
+        if (!intercepted3(InterceptBits.IOIO_PROT) || bypassed() || !Iopm.intercepted(memory, iopmBase, port, size)) {
+            return false;
+        }
+        long nextRip = nextRip(length);
+        record(SvmExitCode.VMEXIT_IOIO, IoioExitInfo.encode(port, size, in, string, rep, addressSize, segment),
+            nextRip, nextRip);
+        return true;
+    }
+
+    @Override
+    public boolean cpuid(int length) {
+        return instruction(intercepted3(InterceptBits.CPUID), SvmExitCode.VMEXIT_CPUID, 0, length);
+    }
+
+    @Override
+    public boolean hlt(int length) {
+        return instruction(intercepted3(InterceptBits.HLT), SvmExitCode.VMEXIT_HLT, 0, length);
+    }
+
+    @Override
+    public boolean msr(boolean write, int length) {
+        if (!intercepted3(InterceptBits.MSR_PROT)) {
+            return false;
+        }
+        int msr = (int) core.state().gpr[1];
+        // §15.11: EXITINFO1 is 0 for RDMSR and 1 for WRMSR.
+        return instruction(Msrpm.intercepted(memory, msrpmBase, msr, write), SvmExitCode.VMEXIT_MSR,
+            write ? 1 : 0, length);
+    }
+
+    @Override
+    public boolean hypercall(HypercallInstruction instruction, int length) {
+        // VMCALL is Intel's; on an AMD processor it raises #UD (return false).
+        return instruction == HypercallInstruction.VMMCALL
+            && instruction(intercepted4(InterceptBits.VMMCALL), SvmExitCode.VMEXIT_VMMCALL, 0, length);
+    }
+
+    @Override
+    public boolean rdtsc(boolean rdtscp, int length) {
+        if (rdtscp) {
+            return instruction(intercepted4(InterceptBits.RDTSCP), SvmExitCode.VMEXIT_RDTSCP, 0, length);
+        }
+        return instruction(intercepted3(InterceptBits.RDTSC), SvmExitCode.VMEXIT_RDTSC, 0, length);
+    }
+
+    @Override
+    public boolean invlpg(long linearAddress, int length) {
+        // Decode assist: EXITINFO1 holds the linear address operand (§15.33).
+        return instruction(intercepted3(InterceptBits.INVLPG), SvmExitCode.VMEXIT_INVLPG,
+            features.decodeAssists() ? linearAddress : 0, length);
+    }
+
+    @Override
+    public boolean pause(int length) {
+        if (!intercepted3(InterceptBits.PAUSE)) {
+            return false;
+        }
+        // Pause filter (§15.14.4): with a nonzero count, only the count-th PAUSE exits.
+        if (pauseFilterCount > 0 && --pauseFilterCount > 0) {
+            return false;
+        }
+        return instruction(true, SvmExitCode.VMEXIT_PAUSE, 0, length);
+    }
+
+    @Override
+    public boolean controlRegisterAccess(int cr, boolean write, int gpr, long newValue, int length) {
+        long info = gpr >= 0 && features.decodeAssists() ? CR_MOV | gpr : 0;
+        if (!write) {
+            return instruction((interceptCr >>> cr & 1) != 0, SvmExitCode.crRead(cr), info, length);
+        }
+        if ((interceptCr >>> (16 + cr) & 1) != 0) {
+            return instruction(true, SvmExitCode.crWrite(cr), info, length);
+        }
+        // The selective CR0 write intercept ignores changes confined to CR0.TS and CR0.MP (§15.9.1).
+        boolean selective = cr == 0 && intercepted3(InterceptBits.CR0_SELECTIVE_WRITE)
+            && ((newValue ^ core.state().cr0) & ~CR0_TS_MP) != 0;
+        return instruction(selective, SvmExitCode.VMEXIT_CR0_SEL_WRITE, info, length);
+    }
+
+    @Override
+    public boolean debugRegisterAccess(int dr, boolean write, int gpr, int length) {
+        boolean intercepted = (interceptDr >>> (write ? 16 + dr : dr) & 1) != 0;
+        long info = features.decodeAssists() ? gpr & 0xF : 0;
+        return instruction(intercepted, write ? SvmExitCode.drWrite(dr) : SvmExitCode.drRead(dr), info, length);
+    }
+
+    @Override
+    public boolean wbinvd(int length) {
+        return instruction(intercepted4(InterceptBits.WBINVD), SvmExitCode.VMEXIT_WBINVD, 0, length);
+    }
+
+    @Override
+    public boolean invd(int length) {
+        return instruction(intercepted3(InterceptBits.INVD), SvmExitCode.VMEXIT_INVD, 0, length);
+    }
+
+    @Override
+    public boolean xsetbv(int length) {
+        return instruction(intercepted4(InterceptBits.XSETBV), SvmExitCode.VMEXIT_XSETBV, 0, length);
+    }
+
+    @Override
+    public boolean virtualizationInstruction(String mnemonic, int length) {
+        switch (mnemonic) {
+            case "VMRUN":
+                return instruction(intercepted4(InterceptBits.VMRUN), SvmExitCode.VMEXIT_VMRUN, 0, length);
+            case "VMLOAD":
+                return instruction(intercepted4(InterceptBits.VMLOAD), SvmExitCode.VMEXIT_VMLOAD, 0, length);
+            case "VMSAVE":
+                return instruction(intercepted4(InterceptBits.VMSAVE), SvmExitCode.VMEXIT_VMSAVE, 0, length);
+            case "STGI":
+                return instruction(intercepted4(InterceptBits.STGI), SvmExitCode.VMEXIT_STGI, 0, length);
+            case "CLGI":
+                return instruction(intercepted4(InterceptBits.CLGI), SvmExitCode.VMEXIT_CLGI, 0, length);
+            case "SKINIT":
+                return instruction(intercepted4(InterceptBits.SKINIT), SvmExitCode.VMEXIT_SKINIT, 0, length);
+            case "INVLPGA":
+                return instruction(intercepted3(InterceptBits.INVLPGA), SvmExitCode.VMEXIT_INVLPGA, 0, length);
+            default:
+                // Intel's VMX instructions do not exist on this processor: #UD.
+                return false;
+        }
+    }
+
+    @Override
+    public boolean exception(int vector, boolean hasErrorCode, int errorCode, long faultAddress) {
+        if ((interceptExceptions >>> vector & 1) == 0) {
+            return false;
+        }
+        // §15.12: EXITINFO1 is the error code of exceptions that push one; for #PF, EXITINFO2 is the
+        // faulting address (CR2 is not written).
+        record(SvmExitCode.exception(vector), hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0,
+            vector == 14 ? faultAddress : 0, 0);
+        if (vector == 14) {
+            storeInstructionBytes();
+        }
+        return true;
+    }
+
+    @Override
+    public void shutdown() {
+        if (intercepted3(InterceptBits.SHUTDOWN)) {
+            record(SvmExitCode.VMEXIT_SHUTDOWN, 0, 0, 0);
+        }
+    }
+
+    @Override
+    public boolean instructionBoundary(boolean interruptible) {
+        return virtualInterruptTaken(interruptible);
+    }
+
+    @Override
+    public long tscOffset() {
+        return tscOffset;
+    }
+
+    // ---- Recording ----
+
+    private boolean intercepted3(int bit) {
+        return (vector3 >>> bit & 1) != 0;
+    }
+
+    private boolean intercepted4(int bit) {
+        return (vector4 >>> bit & 1) != 0;
+    }
+
+    private boolean bypassed() {
+        if (bypassRip < 0) {
+            return false;
+        }
+        boolean here = bypassRip == core.state().rip;
+        bypassRip = -1;
+        return here;
+    }
+
+    /** An instruction intercept: records {@code exitCode} with nRIP = the next instruction. */
+    private boolean instruction(boolean intercepted, long exitCode, long exitInfo1, int length) {
+        if (!intercepted || bypassed()) {
+            return false;
+        }
+        record(exitCode, exitInfo1, 0, nextRip(length));
+        return true;
+    }
+
+    /** The instruction's successor, wrapping at the code size as IP/EIP do outside 64-bit mode. */
+    private long nextRip(int length) {
+        CpuState state = core.state();
+        long next = state.rip + length;
+        if (state.mode64()) {
+            return next;
+        }
+        return next & (state.codeSize() == 2 ? 0xFFFFL : 0xFFFF_FFFFL);
+    }
+
+    /**
+     * Writes the #VMEXIT record. nRIP is written only on a processor with NRIPS (0 for exits that
+     * are not instruction intercepts); the decode-assist byte count is cleared and filled in only
+     * where the manual provides bytes. EXITINTINFO is cleared here and completed by the world
+     * switch once the core says whether the exit cut an event's delivery short.
+     */
+    private void record(long exitCode, long exitInfo1, long exitInfo2, long nextRip) {
+        vmcb.write64(VmcbLayout.EXITCODE, exitCode);
+        vmcb.write64(VmcbLayout.EXITINFO1, exitInfo1);
+        vmcb.write64(VmcbLayout.EXITINFO2, exitInfo2);
+        vmcb.write64(VmcbLayout.EXITINTINFO, 0);
+        vmcb.write64(VmcbLayout.NRIP, features.nrips() ? nextRip : 0);
+        vmcb.write8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED, 0);
+        exited = true;
+    }
+
+    /**
+     * Decode assists (§15.33): the processor places up to 15 bytes of the faulting instruction,
+     * fetched from CS:RIP through the guest's paging, in the VMCB. Fewer bytes are reported when
+     * the fetch runs into an unmapped page.
+     */
+    private void storeInstructionBytes() {
+        if (!features.decodeAssists()) {
+            return;
+        }
+        int fetched = core.instructionBytes(instructionBytes);
+        vmcb.write8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED, fetched);
+        vmcb.writeBytes(VmcbLayout.GUEST_INSTRUCTION_BYTES, instructionBytes, fetched);
+    }
+}

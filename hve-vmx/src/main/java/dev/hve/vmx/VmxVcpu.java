@@ -1,0 +1,446 @@
+package dev.hve.vmx;
+
+import static dev.hve.vmx.vmcs.GuestSegmentFields.ACCESS_RIGHTS;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.AR_UNUSABLE;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.BASE;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.LIMIT;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.SELECTOR;
+
+import dev.hve.api.DescriptorTable;
+import dev.hve.api.Event;
+import dev.hve.api.InterceptConfig;
+import dev.hve.api.Register;
+import dev.hve.api.Segment;
+import dev.hve.api.SegmentRegister;
+import dev.hve.api.Vcpu;
+import dev.hve.api.VendorRecord;
+import dev.hve.api.VmExit;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.memory.HostMemory;
+import dev.hve.vmx.capability.VmxCapabilities;
+import dev.hve.vmx.controls.EntryControls;
+import dev.hve.vmx.controls.ProcessorControls;
+import dev.hve.vmx.cpu.VmxProcessor;
+import dev.hve.vmx.exit.ExitQualification;
+import dev.hve.vmx.exit.ExitReason;
+import dev.hve.vmx.exit.FirstLevelExitHandler;
+import dev.hve.vmx.exit.InterruptionInfo;
+import dev.hve.vmx.intercept.InterceptEncoder;
+import dev.hve.vmx.vmcs.LaunchState;
+import dev.hve.vmx.vmcs.Vmcs;
+import dev.hve.vmx.vmcs.VmcsField;
+import dev.hve.vmx.vmcs.VmFailValid;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A VT-x vCPU: the hypervisor side of one logical processor. It keeps guest state in its VMCS
+ * (RSP, RIP, RFLAGS, control and segment registers) and the other general-purpose registers in a
+ * software save area, the split a VMX hypervisor lives with; the register accessors hide it. Each
+ * {@link #run} performs VMLAUNCH/VMRESUME, lets the first-level exit handler read the exit record,
+ * and either disposes of the exit itself or returns the common exit.
+ */
+public final class VmxVcpu implements Vcpu {
+
+    /** The VMX-preemption timer is a 32-bit field; longer budgets run as several slices. */
+    private static final long MAX_TIMER = 0xFFFF_FFFFL;
+
+    private final VmxVm vm;
+    private final int index;
+    private final VmxProcessor processor;
+    private final Vmcs vmcs;
+    /** RAX..R15 except RSP (index 4 is unused: RSP is GUEST_RSP). */
+    private final long[] gpr = new long[16];
+    private InterceptConfig config = InterceptConfig.monitorDefaults();
+    private long pendingEvent;
+    private int pendingErrorCode;
+    private int pendingLength;
+    private long completedByMonitor;
+    private int lastVmInstructionError;
+    private boolean lastWasVmFail;
+
+    VmxVcpu(VmxVm vm, int index) {
+        this.vm = vm;
+        this.index = index;
+        HostMemory memory = vm.hostMemory();
+        this.processor = new VmxProcessor(memory, vm.cpuModel(), new VmxCapabilities());
+        this.vmcs = processor.createVmcs();
+        processor.vmclear(vmcs);
+        processor.vmptrld(vmcs);
+        long ioA = memory.allocate(InterceptEncoder.BITMAP_PAGE, 4096);
+        long ioB = memory.allocate(InterceptEncoder.BITMAP_PAGE, 4096);
+        long msr = memory.allocate(InterceptEncoder.BITMAP_PAGE, 4096);
+        VmcsSetup.controls(vmcs, index + 1, ioA, ioB, msr);
+        VmcsSetup.hostState(vmcs, memory);
+        VmcsSetup.guestInitState(vmcs);
+        InterceptEncoder.encode(config, vmcs, memory);
+    }
+
+    /** The VMCS, for tests and diagnostics inside the backend. */
+    Vmcs vmcs() {
+        return vmcs;
+    }
+
+    VmxProcessor processor() {
+        return processor;
+    }
+
+    void useEptPointer(long eptp) {
+        vmcs.write(VmcsField.EPT_POINTER, eptp);
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public VmExit run(long instructionBudget) {
+        long start = retiredInstructions();
+        while (true) {
+            long remaining = Math.max(0, instructionBudget - (retiredInstructions() - start));
+            long slice = Math.min(remaining, MAX_TIMER);
+            int reasonField;
+            try {
+                reasonField = enterOnce(slice);
+            } catch (VmFailValid failure) {
+                return FirstLevelExitHandler.entryFailure(failure.error(), processor.lastEntryFailure());
+            }
+            boolean budgetLeft = slice < remaining;
+            reinjectInterruptedEvent(reasonField);
+            switch (FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft)) {
+                case NONE:
+                    return FirstLevelExitHandler.commonExit(vmcs, gpr, a -> vm.ram().hostAddress(a) >= 0,
+                        processor.lastEntryFailure());
+                case PASS_THROUGH:
+                    processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
+                    break;
+                case RAISE_UD:
+                    queue(InterruptionInfo.encode(6, InterruptionInfo.TYPE_HARDWARE_EXCEPTION, false), 0, 0);
+                    break;
+                case UPDATE_READ_SHADOW:
+                    updateReadShadow();
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /**
+     * One VMLAUNCH or VMRESUME with the preemption timer set to {@code timer}: the software save
+     * area goes into the processor's registers before, and comes back after.
+     *
+     * @return the exit-reason field of the VM exit
+     * @throws VmFailValid when VM entry fails before loading guest state
+     */
+    int enterOnce(long timer) {
+        prepareEntry(timer);
+        loadGprs();
+        int reasonField;
+        try {
+            reasonField = vmcs.launchState() == LaunchState.CLEAR ? processor.vmlaunch() : processor.vmresume();
+        } catch (VmFailValid failure) {
+            lastWasVmFail = true;
+            lastVmInstructionError = failure.error();
+            throw failure;
+        }
+        lastWasVmFail = false;
+        saveGprs();
+        return reasonField;
+    }
+
+    /** Timer, pending event, and the IA-32e mode guest control derived from EFER. */
+    private void prepareEntry(long timer) {
+        vmcs.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, timer);
+        if (pendingEvent != 0 && !InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD))) {
+            vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD, pendingEvent);
+            vmcs.write(VmcsField.VM_ENTRY_EXCEPTION_ERROR_CODE, pendingErrorCode);
+            vmcs.write(VmcsField.VM_ENTRY_INSTRUCTION_LEN, pendingLength);
+            pendingEvent = 0;
+        }
+        long efer = vmcs.read(VmcsField.GUEST_IA32_EFER);
+        boolean paging = (vmcs.read(VmcsField.GUEST_CR0) & CpuState.CR0_PG) != 0;
+        // EFER.LMA is the processor's: set when paging is enabled with LME (Vol. 3A §2.2.1).
+        efer = paging && (efer & CpuState.EFER_LME) != 0 ? efer | CpuState.EFER_LMA : efer & ~CpuState.EFER_LMA;
+        vmcs.write(VmcsField.GUEST_IA32_EFER, efer);
+        int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS) & ~EntryControls.IA32E_MODE_GUEST;
+        if ((efer & CpuState.EFER_LMA) != 0) {
+            entry |= EntryControls.IA32E_MODE_GUEST;
+        }
+        vmcs.write(VmcsField.VM_ENTRY_CONTROLS, entry);
+    }
+
+    /**
+     * An exit that interrupted event delivery leaves the event in the IDT-vectoring information
+     * field (§28.2.4); the hypervisor must inject it again on the next entry (§28.2.4 note, §27.6).
+     */
+    private void reinjectInterruptedEvent(int reasonField) {
+        if ((reasonField & ExitReason.VM_ENTRY_FAILURE) != 0) {
+            return;
+        }
+        int vectoring = vmcs.read32(VmcsField.IDT_VECTORING_INFO_FIELD);
+        if (!InterruptionInfo.valid(vectoring)) {
+            return;
+        }
+        int type = InterruptionInfo.type(vectoring);
+        boolean software = type == InterruptionInfo.TYPE_SOFTWARE_INTERRUPT
+            || type == InterruptionInfo.TYPE_SOFTWARE_EXCEPTION || type == InterruptionInfo.TYPE_PRIVILEGED_SOFTWARE_EXCEPTION;
+        // Bit 12 (NMI unblocking) and the undefined bits 30:12 must not reach the entry field.
+        int info = vectoring & ~0x7FFF_F000;
+        vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD, info & 0xFFFF_FFFFL);
+        vmcs.write(VmcsField.VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs.read(VmcsField.IDT_VECTORING_ERROR_CODE));
+        // For a software event the VM-exit instruction length is the INT n / INT3 / INTO length (§28.2.4).
+        vmcs.write(VmcsField.VM_ENTRY_INSTRUCTION_LEN, software ? vmcs.read(VmcsField.VM_EXIT_INSTRUCTION_LEN) : 0);
+    }
+
+    /** A MOV to CR0/CR4 changed host-owned bits: the guest now believes the new values (§26.3). */
+    private void updateReadShadow() {
+        long q = vmcs.read(VmcsField.EXIT_QUALIFICATION);
+        int cr = ExitQualification.crNumber(q);
+        if (ExitQualification.crAccessType(q) != ExitQualification.CR_MOV_TO || (cr != 0 && cr != 4)) {
+            // CR3 and CR8 exiting are never enabled by this backend: let the instruction run.
+            processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
+            return;
+        }
+        int source = ExitQualification.crGpr(q);
+        long value = source == 4 ? vmcs.read(VmcsField.GUEST_RSP) : gpr[source];
+        VmcsField shadow = cr == 0 ? VmcsField.CR0_READ_SHADOW : VmcsField.CR4_READ_SHADOW;
+        VmcsField mask = cr == 0 ? VmcsField.CR0_GUEST_HOST_MASK : VmcsField.CR4_GUEST_HOST_MASK;
+        long m = vmcs.read(mask);
+        vmcs.write(shadow, (vmcs.read(shadow) & ~m) | (value & m));
+    }
+
+    private void loadGprs() {
+        long[] core = processor.core().state().gpr;
+        for (int i = 0; i < 16; i++) {
+            if (i != 4) {
+                core[i] = gpr[i];
+            }
+        }
+    }
+
+    private void saveGprs() {
+        long[] core = processor.core().state().gpr;
+        for (int i = 0; i < 16; i++) {
+            if (i != 4) {
+                gpr[i] = core[i];
+            }
+        }
+    }
+
+    @Override
+    public void configureIntercepts(InterceptConfig config) {
+        this.config = config;
+        InterceptEncoder.encode(config, vmcs, vm.hostMemory());
+    }
+
+    @Override
+    public long register(Register register) {
+        if (register.isGeneralPurpose()) {
+            return register == Register.RSP ? vmcs.read(VmcsField.GUEST_RSP) : gpr[register.ordinal()];
+        }
+        CpuState core = processor.core().state();
+        return switch (register) {
+            case RIP -> vmcs.read(VmcsField.GUEST_RIP);
+            case RFLAGS -> vmcs.read(VmcsField.GUEST_RFLAGS);
+            case CR0 -> guestView(VmcsField.GUEST_CR0, VmcsField.CR0_GUEST_HOST_MASK, VmcsField.CR0_READ_SHADOW);
+            case CR4 -> guestView(VmcsField.GUEST_CR4, VmcsField.CR4_GUEST_HOST_MASK, VmcsField.CR4_READ_SHADOW);
+            case CR3 -> vmcs.read(VmcsField.GUEST_CR3);
+            case CR2 -> core.cr2;
+            case CR8 -> core.cr8;
+            case DR6 -> core.dr[6];
+            case DR7 -> vmcs.read(VmcsField.GUEST_DR7);
+            case EFER -> vmcs.read(VmcsField.GUEST_IA32_EFER);
+            default -> throw new IllegalArgumentException("register " + register);
+        };
+    }
+
+    private long guestView(VmcsField real, VmcsField mask, VmcsField shadow) {
+        long m = vmcs.read(mask);
+        return (vmcs.read(real) & ~m) | (vmcs.read(shadow) & m);
+    }
+
+    @Override
+    public void setRegister(Register register, long value) {
+        if (register.isGeneralPurpose()) {
+            if (register == Register.RSP) {
+                vmcs.write(VmcsField.GUEST_RSP, value);
+            } else {
+                gpr[register.ordinal()] = value;
+            }
+            return;
+        }
+        CpuState core = processor.core().state();
+        switch (register) {
+            case RIP -> vmcs.write(VmcsField.GUEST_RIP, value);
+            case RFLAGS -> vmcs.write(VmcsField.GUEST_RFLAGS, value | CpuState.FIXED_ONE);
+            case CR0 -> {
+                // The guest believes the value; the real CR0 keeps the bits VMX operation requires.
+                vmcs.write(VmcsField.CR0_READ_SHADOW, value);
+                vmcs.write(VmcsField.GUEST_CR0, value | VmcsSetup.CR0_HOST_OWNED);
+            }
+            case CR4 -> {
+                vmcs.write(VmcsField.CR4_READ_SHADOW, value);
+                vmcs.write(VmcsField.GUEST_CR4, value | VmcsSetup.CR4_HOST_OWNED);
+            }
+            case CR3 -> vmcs.write(VmcsField.GUEST_CR3, value);
+            case CR2 -> core.cr2 = value;
+            case CR8 -> core.cr8 = value;
+            case DR6 -> core.dr[6] = value;
+            case DR7 -> vmcs.write(VmcsField.GUEST_DR7, value);
+            case EFER -> vmcs.write(VmcsField.GUEST_IA32_EFER, value);
+            default -> throw new IllegalArgumentException("register " + register);
+        }
+    }
+
+    @Override
+    public Segment segment(SegmentRegister register) {
+        int s = register.ordinal();
+        int ar = vmcs.read32(ACCESS_RIGHTS[s]);
+        return new Segment((int) vmcs.read(SELECTOR[s]), vmcs.read(BASE[s]), vmcs.read32(LIMIT[s]), ar & 0xF0FF,
+            (ar & AR_UNUSABLE) != 0);
+    }
+
+    @Override
+    public void setSegment(SegmentRegister register, Segment value) {
+        int s = register.ordinal();
+        int ar = value.attributes();
+        if (value.unusable()) {
+            ar |= AR_UNUSABLE;
+        } else if ((ar & Segment.S) != 0) {
+            // Loading a code or data segment sets the descriptor's accessed bit (Vol. 3A §3.4.5.1).
+            ar |= 1;
+        } else if (register == SegmentRegister.TR && (ar & Segment.TYPE_MASK) != 0 && (ar & 2) == 0) {
+            // LTR marks the TSS busy (Vol. 3A §8.2.4).
+            ar |= 2;
+        }
+        vmcs.write(SELECTOR[s], value.selector());
+        vmcs.write(BASE[s], value.base());
+        vmcs.write(LIMIT[s], value.limit() & 0xFFFF_FFFFL);
+        vmcs.write(ACCESS_RIGHTS[s], ar);
+    }
+
+    @Override
+    public DescriptorTable gdtr() {
+        return new DescriptorTable(vmcs.read(VmcsField.GUEST_GDTR_BASE), vmcs.read32(VmcsField.GUEST_GDTR_LIMIT));
+    }
+
+    @Override
+    public void setGdtr(DescriptorTable value) {
+        vmcs.write(VmcsField.GUEST_GDTR_BASE, value.base());
+        vmcs.write(VmcsField.GUEST_GDTR_LIMIT, value.limit());
+    }
+
+    @Override
+    public DescriptorTable idtr() {
+        return new DescriptorTable(vmcs.read(VmcsField.GUEST_IDTR_BASE), vmcs.read32(VmcsField.GUEST_IDTR_LIMIT));
+    }
+
+    @Override
+    public void setIdtr(DescriptorTable value) {
+        vmcs.write(VmcsField.GUEST_IDTR_BASE, value.base());
+        vmcs.write(VmcsField.GUEST_IDTR_LIMIT, value.limit());
+    }
+
+    /** GUEST_RIP advances by the VM-exit instruction length; the STI/MOV-SS blocking it carried ends. */
+    @Override
+    public void completeInstruction() {
+        int length = vmcs.read32(VmcsField.VM_EXIT_INSTRUCTION_LEN);
+        if (length == 0) {
+            throw new IllegalStateException("the last VM exit (reason "
+                + ExitReason.basic(vmcs.read32(VmcsField.VM_EXIT_REASON)) + ") reports no instruction length");
+        }
+        long rip = vmcs.read(VmcsField.GUEST_RIP) + length;
+        if ((vmcs.read32(VmcsField.GUEST_CS_AR_BYTES) & (1 << 13)) == 0
+            || (vmcs.read32(VmcsField.VM_ENTRY_CONTROLS) & EntryControls.IA32E_MODE_GUEST) == 0) {
+            rip &= 0xFFFF_FFFFL;
+        }
+        vmcs.write(VmcsField.GUEST_RIP, rip);
+        vmcs.write(VmcsField.GUEST_INTERRUPTIBILITY_INFO, vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & ~3);
+        if (vmcs.read32(VmcsField.GUEST_ACTIVITY_STATE) != 0 && ExitReason.basic(vmcs.read32(VmcsField.VM_EXIT_REASON)) != ExitReason.HLT) {
+            vmcs.write(VmcsField.GUEST_ACTIVITY_STATE, 0);
+        }
+        completedByMonitor++;
+    }
+
+    @Override
+    public void inject(Event event) {
+        int info;
+        int error = 0;
+        int length = 0;
+        boolean protectedMode = (vmcs.read(VmcsField.GUEST_CR0) & CpuState.CR0_PE) != 0;
+        if (event instanceof Event.ExternalInterrupt interrupt) {
+            info = InterruptionInfo.encode(interrupt.vector(), InterruptionInfo.TYPE_EXTERNAL_INTERRUPT, false);
+        } else if (event instanceof Event.Nmi) {
+            info = InterruptionInfo.encode(2, InterruptionInfo.TYPE_NMI, false);
+        } else if (event instanceof Event.HardwareException exception) {
+            // VM entry requires "deliver error code" exactly when the processor would push one (§27.2.1.3).
+            boolean pushes = protectedMode && InterruptionInfo.exceptionHasErrorCode(exception.vector());
+            error = pushes && exception.errorCode() != null ? exception.errorCode() : 0;
+            info = InterruptionInfo.encode(exception.vector(), InterruptionInfo.TYPE_HARDWARE_EXCEPTION, pushes);
+        } else if (event instanceof Event.SoftwareInterrupt intn) {
+            info = InterruptionInfo.encode(intn.vector(), InterruptionInfo.TYPE_SOFTWARE_INTERRUPT, false);
+            length = intn.instructionLength();
+        } else {
+            throw new IllegalArgumentException("event " + event);
+        }
+        queue(info, error, length);
+    }
+
+    /** The VM-entry interruption-information field if free; else after the re-injection it holds. */
+    private void queue(int info, int error, int length) {
+        if (InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD))) {
+            pendingEvent = info & 0xFFFF_FFFFL;
+            pendingErrorCode = error;
+            pendingLength = length;
+        } else {
+            vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD, info & 0xFFFF_FFFFL);
+            vmcs.write(VmcsField.VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+            vmcs.write(VmcsField.VM_ENTRY_INSTRUCTION_LEN, length);
+        }
+    }
+
+    @Override
+    public boolean interruptible() {
+        return (vmcs.read(VmcsField.GUEST_RFLAGS) & CpuState.IF) != 0
+            && (vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & 3) == 0
+            && !InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD)) && pendingEvent == 0;
+    }
+
+    @Override
+    public void requestInterruptWindow(boolean enabled) {
+        int primary = vmcs.read32(VmcsField.CPU_BASED_VM_EXEC_CONTROL) & ~ProcessorControls.INTERRUPT_WINDOW_EXITING;
+        vmcs.write(VmcsField.CPU_BASED_VM_EXEC_CONTROL, primary | (enabled ? ProcessorControls.INTERRUPT_WINDOW_EXITING : 0));
+    }
+
+    @Override
+    public long retiredInstructions() {
+        return processor.core().retiredInstructions() + completedByMonitor;
+    }
+
+    @Override
+    public VendorRecord lastExitRecord() {
+        Map<String, Long> fields = new LinkedHashMap<>();
+        if (lastWasVmFail) {
+            fields.put("vm_instruction_error", (long) lastVmInstructionError);
+            return new VendorRecord(VmxBackendProvider.NAME, 0, fields);
+        }
+        int reasonField = vmcs.read32(VmcsField.VM_EXIT_REASON);
+        fields.put("qualification", vmcs.read(VmcsField.EXIT_QUALIFICATION));
+        fields.put("exit_reason", reasonField & 0xFFFF_FFFFL);
+        fields.put("instruction_length", vmcs.read(VmcsField.VM_EXIT_INSTRUCTION_LEN));
+        fields.put("instruction_info", vmcs.read(VmcsField.VMX_INSTRUCTION_INFO));
+        fields.put("interruption_info", vmcs.read(VmcsField.VM_EXIT_INTR_INFO));
+        fields.put("interruption_error_code", vmcs.read(VmcsField.VM_EXIT_INTR_ERROR_CODE));
+        fields.put("idt_vectoring_info", vmcs.read(VmcsField.IDT_VECTORING_INFO_FIELD));
+        fields.put("guest_linear_address", vmcs.read(VmcsField.GUEST_LINEAR_ADDRESS));
+        fields.put("guest_physical_address", vmcs.read(VmcsField.GUEST_PHYSICAL_ADDRESS));
+        return new VendorRecord(VmxBackendProvider.NAME, ExitReason.basic(reasonField), fields);
+    }
+
+    @Override
+    public int readLinear(long linearAddress, byte[] destination, int length) {
+        return processor.readGuestLinear(linearAddress, destination, length);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.hve.vmx.cpu;
+
+import static dev.hve.vmx.vmcs.GuestSegmentFields.ACCESS_RIGHTS;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.BASE;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.LIMIT;
+import static dev.hve.vmx.vmcs.GuestSegmentFields.SELECTOR;
+
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.vmx.controls.EntryControls;
+import dev.hve.vmx.controls.ExitControls;
+import dev.hve.vmx.vmcs.Vmcs;
+import dev.hve.vmx.vmcs.VmcsField;
+
+/**
+ * Moves guest state between the VMCS guest-state area and the core: loading on VM entry (Intel
+ * SDM Vol. 3C §27.3.2, "Loading Guest State") and saving on VM exit (§28.3, "Saving Guest
+ * State"). Only RSP, RIP and RFLAGS of the general registers are in the VMCS; the other GPRs stay
+ * in the core across the transition, as on silicon.
+ *
+ * <p>CR0 and CR4 bits the host owns through the guest/host masks are kept in the core at their
+ * read-shadow values, which is what every guest read of them returns (§26.3, "Changes to
+ * Instruction Behavior in VMX Non-Root Operation"). The VMCS keeps the real values; a save merges
+ * the two again. The backend only owns bits without effect in the core (CR0.NE, CR4.VMXE).
+ */
+final class GuestStateTransfer {
+
+    static final int INTERRUPTIBILITY_STI = 1;
+    static final int INTERRUPTIBILITY_MOV_SS = 1 << 1;
+    static final int INTERRUPTIBILITY_NMI = 1 << 3;
+    static final int ACTIVITY_ACTIVE = 0;
+    static final int ACTIVITY_HLT = 1;
+
+    private GuestStateTransfer() {
+    }
+
+    static void load(Vmcs vmcs, CpuState state) {
+        int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS);
+        state.cr0 = shadowed(vmcs.read(VmcsField.GUEST_CR0), vmcs.read(VmcsField.CR0_GUEST_HOST_MASK),
+            vmcs.read(VmcsField.CR0_READ_SHADOW));
+        state.cr3 = vmcs.read(VmcsField.GUEST_CR3);
+        state.cr4 = shadowed(vmcs.read(VmcsField.GUEST_CR4), vmcs.read(VmcsField.CR4_GUEST_HOST_MASK),
+            vmcs.read(VmcsField.CR4_READ_SHADOW));
+        if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) != 0) {
+            state.dr[7] = vmcs.read(VmcsField.GUEST_DR7);
+        }
+        if ((entry & EntryControls.LOAD_IA32_EFER) != 0) {
+            state.efer = vmcs.read(VmcsField.GUEST_IA32_EFER);
+        } else {
+            // §27.3.2.1: without "load IA32_EFER", LMA follows the IA-32e mode guest control, and LME too when paging is on.
+            boolean ia32e = (entry & EntryControls.IA32E_MODE_GUEST) != 0;
+            state.efer &= ~CpuState.EFER_LMA;
+            if (ia32e) {
+                state.efer |= CpuState.EFER_LMA;
+            }
+            if ((state.cr0 & CpuState.CR0_PG) != 0) {
+                state.efer = ia32e ? state.efer | CpuState.EFER_LME : state.efer & ~CpuState.EFER_LME;
+            }
+        }
+        state.gpr[4] = vmcs.read(VmcsField.GUEST_RSP);
+        state.rip = vmcs.read(VmcsField.GUEST_RIP);
+        state.rflags = vmcs.read(VmcsField.GUEST_RFLAGS);
+        for (int s = 0; s < 8; s++) {
+            state.segmentSelector[s] = (int) vmcs.read(SELECTOR[s]);
+            state.segmentBase[s] = vmcs.read(BASE[s]);
+            state.segmentLimit[s] = (int) vmcs.read(LIMIT[s]);
+            state.segmentAttributes[s] = vmcs.read32(ACCESS_RIGHTS[s]);
+        }
+        state.gdtrBase = vmcs.read(VmcsField.GUEST_GDTR_BASE);
+        state.gdtrLimit = (int) vmcs.read(VmcsField.GUEST_GDTR_LIMIT);
+        state.idtrBase = vmcs.read(VmcsField.GUEST_IDTR_BASE);
+        state.idtrLimit = (int) vmcs.read(VmcsField.GUEST_IDTR_LIMIT);
+        // §27.3.2.2: after VM entry the CPL is SS.DPL.
+        state.cpl = (vmcs.read32(VmcsField.GUEST_SS_AR_BYTES) >>> 5) & 3;
+        int interruptibility = vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO);
+        state.interruptShadow = (interruptibility & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) != 0;
+        state.nmiBlocked = (interruptibility & INTERRUPTIBILITY_NMI) != 0;
+        state.halted = vmcs.read32(VmcsField.GUEST_ACTIVITY_STATE) == ACTIVITY_HLT;
+    }
+
+    static void save(CpuState state, Vmcs vmcs) {
+        int exit = vmcs.read32(VmcsField.VM_EXIT_CONTROLS);
+        vmcs.write(VmcsField.GUEST_CR0, merged(state.cr0, vmcs.read(VmcsField.CR0_GUEST_HOST_MASK),
+            vmcs.read(VmcsField.GUEST_CR0)));
+        vmcs.write(VmcsField.GUEST_CR3, state.cr3);
+        vmcs.write(VmcsField.GUEST_CR4, merged(state.cr4, vmcs.read(VmcsField.CR4_GUEST_HOST_MASK),
+            vmcs.read(VmcsField.GUEST_CR4)));
+        if ((exit & ExitControls.SAVE_DEBUG_CONTROLS) != 0) {
+            vmcs.write(VmcsField.GUEST_DR7, state.dr[7]);
+        }
+        if ((exit & ExitControls.SAVE_IA32_EFER) != 0) {
+            vmcs.write(VmcsField.GUEST_IA32_EFER, state.efer);
+        }
+        // §28.2: the "IA-32e mode guest" entry control receives EFER.LMA (IA32_VMX_MISC bit 5).
+        int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS) & ~EntryControls.IA32E_MODE_GUEST;
+        if ((state.efer & CpuState.EFER_LMA) != 0) {
+            entry |= EntryControls.IA32E_MODE_GUEST;
+        }
+        vmcs.write(VmcsField.VM_ENTRY_CONTROLS, entry);
+        vmcs.write(VmcsField.GUEST_RSP, state.gpr[4]);
+        vmcs.write(VmcsField.GUEST_RIP, state.rip);
+        vmcs.write(VmcsField.GUEST_RFLAGS, state.rflags);
+        for (int s = 0; s < 8; s++) {
+            vmcs.write(SELECTOR[s], state.segmentSelector[s]);
+            vmcs.write(BASE[s], state.segmentBase[s]);
+            vmcs.write(LIMIT[s], state.segmentLimit[s] & 0xFFFF_FFFFL);
+            vmcs.write(ACCESS_RIGHTS[s], state.segmentAttributes[s] & 0x1_F0FFL);
+        }
+        vmcs.write(VmcsField.GUEST_GDTR_BASE, state.gdtrBase);
+        vmcs.write(VmcsField.GUEST_GDTR_LIMIT, state.gdtrLimit & 0xFFFF);
+        vmcs.write(VmcsField.GUEST_IDTR_BASE, state.idtrBase);
+        vmcs.write(VmcsField.GUEST_IDTR_LIMIT, state.idtrLimit & 0xFFFF);
+        int interruptibility = 0;
+        if (state.interruptShadow) {
+            // The core keeps one shadow flag; with IF set it can only be an STI shadow's equivalent.
+            interruptibility |= (state.rflags & CpuState.IF) != 0 ? INTERRUPTIBILITY_STI : INTERRUPTIBILITY_MOV_SS;
+        }
+        if (state.nmiBlocked) {
+            interruptibility |= INTERRUPTIBILITY_NMI;
+        }
+        vmcs.write(VmcsField.GUEST_INTERRUPTIBILITY_INFO, interruptibility);
+        vmcs.write(VmcsField.GUEST_ACTIVITY_STATE, state.halted ? ACTIVITY_HLT : ACTIVITY_ACTIVE);
+        vmcs.write(VmcsField.GUEST_PENDING_DBG_EXCEPTIONS, 0);
+    }
+
+    /** What the guest sees of a masked control register: host-owned bits come from the read shadow. */
+    static long shadowed(long real, long mask, long shadow) {
+        return (real & ~mask) | (shadow & mask);
+    }
+
+    /** The real register after the guest ran: guest-owned bits from the core, host-owned bits unchanged. */
+    static long merged(long core, long mask, long previous) {
+        return (core & ~mask) | (previous & mask);
+    }
+}

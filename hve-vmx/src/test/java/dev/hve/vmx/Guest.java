@@ -1,0 +1,93 @@
+package dev.hve.vmx;
+
+import dev.hve.api.DescriptorTable;
+import dev.hve.api.InterceptConfig;
+import dev.hve.api.MemoryMap;
+import dev.hve.api.Register;
+import dev.hve.api.Segment;
+import dev.hve.api.SegmentRegister;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A tiny guest for tests: 2 MiB of RAM at 0, hand-assembled code at {@link #CODE}, run in 32-bit
+ * flat protected mode (or real mode) through the backend's own Vm and Vcpu.
+ */
+final class Guest {
+
+    static final long CODE = 0x1000;
+    static final long STACK = 0x8000;
+    static final long MMIO = 0xFEE0_0000L;
+
+    final VmxVm vm;
+    final VmxVcpu vcpu;
+
+    Guest() {
+        vm = (VmxVm) new VmxBackendProvider().createVm(TestHosts.intel());
+        vm.setMemoryMap(new MemoryMap(List.of(new MemoryMap.Region(0, 2L << 20))));
+        vcpu = (VmxVcpu) vm.createVcpu();
+    }
+
+    /** Writes {@code code} at {@link #CODE} and sets up 32-bit flat protected mode there. */
+    Guest flat32(int... code) {
+        load(code);
+        vcpu.setRegister(Register.CR0, 0x11);
+        vcpu.setSegment(SegmentRegister.CS, Segment.flat(0x08, 0xB, 0, true, false));
+        for (SegmentRegister s : new SegmentRegister[] {SegmentRegister.DS, SegmentRegister.ES, SegmentRegister.SS,
+            SegmentRegister.FS, SegmentRegister.GS}) {
+            vcpu.setSegment(s, Segment.flat(0x10, 0x3, 0, true, false));
+        }
+        vcpu.setSegment(SegmentRegister.TR, new Segment(0x18, 0, 0x67, 0x8B, false));
+        vcpu.setSegment(SegmentRegister.LDTR, new Segment(0, 0, 0, 0, true));
+        vcpu.setGdtr(new DescriptorTable(0x500, 0x1F));
+        vcpu.setIdtr(new DescriptorTable(0x600, 0x7FF));
+        vcpu.setRegister(Register.RIP, CODE);
+        vcpu.setRegister(Register.RSP, STACK);
+        vcpu.setRegister(Register.RFLAGS, 2);
+        return this;
+    }
+
+    /** Writes {@code code} at {@link #CODE} and runs it in real mode at 0000:1000. */
+    Guest real16(int... code) {
+        load(code);
+        vcpu.setRegister(Register.CR0, 0x10);
+        vcpu.setSegment(SegmentRegister.CS, Segment.realMode(0, true));
+        for (SegmentRegister s : new SegmentRegister[] {SegmentRegister.DS, SegmentRegister.ES, SegmentRegister.SS,
+            SegmentRegister.FS, SegmentRegister.GS}) {
+            vcpu.setSegment(s, Segment.realMode(0, false));
+        }
+        vcpu.setRegister(Register.RIP, CODE);
+        vcpu.setRegister(Register.RSP, STACK);
+        return this;
+    }
+
+    void load(int... code) {
+        byte[] bytes = new byte[code.length];
+        for (int i = 0; i < code.length; i++) {
+            bytes[i] = (byte) code[i];
+        }
+        vm.memory().write(CODE, bytes, 0, bytes.length);
+    }
+
+    /** Intercepts everything a monitor usually does, plus the given exceptions. */
+    Guest intercept(boolean cpuid, int exceptionBitmap) {
+        BitSet ports = new BitSet(65536);
+        ports.set(0, 65536);
+        vcpu.configureIntercepts(new InterceptConfig(ports, null, exceptionBitmap, cpuid, true, false, false));
+        return this;
+    }
+
+    Guest intercept(InterceptConfig config) {
+        vcpu.configureIntercepts(config);
+        return this;
+    }
+
+    static InterceptConfig ports(int... ports) {
+        BitSet set = new BitSet(65536);
+        for (int p : ports) {
+            set.set(p);
+        }
+        return new InterceptConfig(set, Set.of(), 0, false, false, false, false);
+    }
+}
