@@ -10,7 +10,7 @@
  *
  * KIND: F x87 result in ST(0); C x87 compare; M x87 store to memory; S SSE result in XMM0;
  * G SSE result in RAX; I SSE with source in RAX; E SSE result in RFLAGS; V a state image
- * (FXSAVE, FNSTENV, FNSAVE, STMXCSR) stored at RBX, printed as IMAGE (512 bytes, else empty).
+ * (FXSAVE, FNSTENV, FNSAVE, STMXCSR) stored at RBX; Q an MMX instruction (see MMX below), printed as IMAGE (512 bytes, else empty).
  * Memory at RBX: 512 bytes, 64-byte aligned, BLO then BHI then A5h filler.
  * x87: A and B are 80-bit values (hi = sign/exponent, lo = significand) loaded as ST(0)=A,
  * ST(1)=B; CTL is the FCW; STATUS is FSW right after the instruction; the stack top is then
@@ -63,13 +63,36 @@ static sigjmp_buf JB;
         __asm__ volatile(MARK "ldmxcsr %[mx]\n\tmovdqu %[a], %%xmm0\n\tmovdqu %[b], %%xmm1\n\t" \
                          "mov %[rax], %%rax\n\tlea %[m], %%rbx\n\tpushq $0x8d7\n\tpopfq\n\t"  \
                          "1: " INSN "\n2:\n\tpushfq\n\tpopq %[fl]\n\tmov %%rax, %[rax]\n\t"     \
-                         "movdqu %%xmm0, %[r]\n\tstmxcsr %[out]"                                 \
+                         "movdqu %%xmm0, %[r]\n\tstmxcsr %[out]\n\temms"                         \
                          : [r] "=m"(R), [out] "=m"(out), [fl] "=r"(fl), [rax] "+m"(rax),       \
                            [s0] "=m"(S0), [s1] "=m"(S1), [m] "+m"(MEMBUF)                       \
                          : [a] "m"(A), [b] "m"(B), [mx] "m"(mx)                                 \
-                         : "rax", "rbx", "xmm0", "xmm1", "cc", "memory");                       \
+                         : "rax", "rbx", "xmm0", "xmm1", "mm0", "mm1", "cc", "memory");         \
         STATUS = out;                                                                          \
         FL = fl & 0x8d5;                                                                       \
+        RAXV = rax;                                                                            \
+    }
+
+/* Q: MM0 = ALO, MM1 = BLO (after FNINIT); R = MM0:MM1 afterwards (hi = MM1); STATUS packs
+ * FTW | FSW << 16 | R0.exponent << 32 | R1.exponent << 48 from FNSAVE right after the instruction.
+ * R2-R7 hold +0 (loaded and discarded before), so their tags are deterministic. */
+#define MMX(NAME, INSN)                                                                        \
+    static void NAME(void) {                                                                   \
+        unsigned char env[108];                                                                \
+        u64 m0, m1, rax = RAXV;                                                                \
+        __asm__ volatile(MARK "fninit\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\t" \
+                         "fninit\n\tmovq %[a], %%mm0\n\tmovq %[b], %%mm1\n\t"                      \
+                         "mov %[rax], %%rax\n\tlea %[m], %%rbx\n\t1: " INSN "\n2:\n\t"             \
+                         "fnsave %[env]\n\tfrstor %[env]\n\tmovq %%mm0, %[m0]\n\tmovq %%mm1, %[m1]\n\t" \
+                         "mov %%rax, %[rax]\n\temms\n\tfninit"                                     \
+                         : [m0] "=m"(m0), [m1] "=m"(m1), [env] "=m"(env), [rax] "+m"(rax),     \
+                           [m] "+m"(MEMBUF), [s0] "=m"(S0), [s1] "=m"(S1)                       \
+                         : [a] "m"(A.lo), [b] "m"(B.lo)                                         \
+                         : "rax", "rbx", "mm0", "mm1", "cc", "memory");                         \
+        R.lo = m0;                                                                             \
+        R.hi = m1;                                                                             \
+        STATUS = (u64)(env[8] | env[9] << 8) | (u64)(env[4] | env[5] << 8) << 16               \
+                 | (u64)(env[36] | env[37] << 8) << 32 | (u64)(env[46] | env[47] << 8) << 48;  \
         RAXV = rax;                                                                            \
     }
 
@@ -358,6 +381,54 @@ static sigjmp_buf JB;
     X(comisd_m, E, "comisd (%%rbx), %%xmm0")                                                   \
     X(cvttsd2si_m, G, "cvttsd2si (%%rbx), %%rax")                                              \
     X(ldmxcsr_x, S, "ldmxcsr (%%rbx)\n\tstmxcsr (%%rbx)")                                     \
+    X(paddb_mm, Q, "paddb %%mm1, %%mm0")                                                       \
+    X(psubusw_mm, Q, "psubusw %%mm1, %%mm0")                                                   \
+    X(pmulhw_mm, Q, "pmulhw %%mm1, %%mm0")                                                     \
+    X(pmaddwd_mm, Q, "pmaddwd %%mm1, %%mm0")                                                   \
+    X(packsswb_mm, Q, "packsswb %%mm1, %%mm0")                                                 \
+    X(packuswb_mm, Q, "packuswb %%mm1, %%mm0")                                                 \
+    X(packssdw_mm, Q, "packssdw %%mm1, %%mm0")                                                 \
+    X(punpcklbw_mm, Q, "punpcklbw %%mm1, %%mm0")                                               \
+    X(punpckhdq_mm, Q, "punpckhdq %%mm1, %%mm0")                                               \
+    X(punpcklwd_m, Q, "punpcklwd (%%rbx), %%mm0")                                              \
+    X(punpckhbw_mm, Q, "punpckhbw %%mm1, %%mm0")                                               \
+    X(pcmpgtw_mm, Q, "pcmpgtw %%mm1, %%mm0")                                                   \
+    X(pcmpeqb_mm, Q, "pcmpeqb %%mm1, %%mm0")                                                   \
+    X(psllq_mm, Q, "psllq %%mm1, %%mm0")                                                       \
+    X(psraw_mm, Q, "psraw %%mm1, %%mm0")                                                       \
+    X(psraw_imm, Q, "psraw $5, %%mm0")                                                         \
+    X(psrlq_imm, Q, "psrlq $7, %%mm0")                                                         \
+    X(pslld_imm, Q, "pslld $29, %%mm0")                                                        \
+    X(pshufw_mm, Q, "pshufw $0x4e, %%mm1, %%mm0")                                              \
+    X(pinsrw_mm, Q, "pinsrw $1, %%eax, %%mm0")                                                 \
+    X(pextrw_mm, Q, "pextrw $2, %%mm1, %%eax")                                                 \
+    X(pmovmskb_mm, Q, "pmovmskb %%mm1, %%eax")                                                 \
+    X(movd_in_mm, Q, "movd %%eax, %%mm0")                                                      \
+    X(movd_out_mm, Q, "movd %%mm1, %%eax")                                                     \
+    X(movq_in_mm, Q, "movq %%rax, %%mm0")                                                      \
+    X(movq_ld_mm, Q, "movq (%%rbx), %%mm0")                                                    \
+    X(movq_st_mm, Q, "movq %%mm1, (%%rbx)")                                                    \
+    X(movntq_mm, Q, "movntq %%mm1, (%%rbx)")                                                   \
+    X(emms, Q, "emms")                                                                         \
+    X(paddq_mm, Q, "paddq %%mm1, %%mm0")                                                       \
+    X(psubq_mm, Q, "psubq %%mm1, %%mm0")                                                       \
+    X(pmuludq_mm, Q, "pmuludq %%mm1, %%mm0")                                                   \
+    X(psadbw_mm, Q, "psadbw %%mm1, %%mm0")                                                     \
+    X(pavgw_mm, Q, "pavgw %%mm1, %%mm0")                                                       \
+    X(pminub_mm, Q, "pminub %%mm1, %%mm0")                                                     \
+    X(pmaxsw_mm, Q, "pmaxsw %%mm1, %%mm0")                                                     \
+    X(paddsw_mm, Q, "paddsw %%mm1, %%mm0")                                                     \
+    X(pandn_mm, Q, "pandn %%mm1, %%mm0")                                                       \
+    X(pxor_mm, Q, "pxor %%mm1, %%mm0")                                                         \
+    X(cvtpi2ps, S, "movq (%%rbx), %%mm1\n\tcvtpi2ps %%mm1, %%xmm0")                            \
+    X(cvtpi2pd, S, "movq (%%rbx), %%mm1\n\tcvtpi2pd %%mm1, %%xmm0")                            \
+    X(cvtpi2ps_m, S, "cvtpi2ps (%%rbx), %%xmm0")                                               \
+    X(cvtps2pi, S, "cvtps2pi %%xmm1, %%mm0\n\tmovq %%mm0, (%%rbx)")                            \
+    X(cvttps2pi, S, "cvttps2pi %%xmm1, %%mm0\n\tmovq %%mm0, (%%rbx)")                          \
+    X(cvtpd2pi, S, "cvtpd2pi %%xmm1, %%mm0\n\tmovq %%mm0, (%%rbx)")                            \
+    X(cvttpd2pi, S, "cvttpd2pi %%xmm1, %%mm0\n\tmovq %%mm0, (%%rbx)")                          \
+    X(movq2dq, S, "movq (%%rbx), %%mm1\n\tmovq2dq %%mm1, %%xmm0")                              \
+    X(movdq2q, S, "movdq2q %%xmm1, %%mm0\n\tmovq %%mm0, (%%rbx)")                              \
     X(comiss, E, "comiss %%xmm1, %%xmm0")                                                      \
     X(ucomiss, E, "ucomiss %%xmm1, %%xmm0")                                                    \
     X(comisd, E, "comisd %%xmm1, %%xmm0")                                                      \
@@ -371,6 +442,7 @@ static sigjmp_buf JB;
 #define KIND_I SSE
 #define KIND_E SSE
 #define KIND_V SAVE
+#define KIND_Q MMX
 #define DEFINE(NAME, KIND, INSN) KIND_##KIND(op_##NAME, INSN)
 OPS(DEFINE)
 

@@ -119,11 +119,17 @@ public final class FpuState {
         }
     }
 
-    /** The full tag word FTW (bits 2i+1:2i for Ri). */
+    /**
+     * The full tag word FTW (bits 2i+1:2i for Ri) as FSTENV/FSAVE report it: empty, or else the tag
+     * the register's contents imply. Since the P6 family the processor keeps only the abridged
+     * (empty / not empty) tag and derives the rest on demand (SDM Vol. 1 §8.1.7, §10.5.1.1); so a
+     * register written by MMX (exponent all ones) reads back as "special".
+     */
     public int tagWord() {
         int w = 0;
         for (int i = 0; i < 8; i++) {
-            w |= tag[i] << (2 * i);
+            int t = tag[i] == TAG_EMPTY ? TAG_EMPTY : tagFor(se[i], sig[i]);
+            w |= t << (2 * i);
         }
         return w;
     }

@@ -15,8 +15,9 @@ import dev.hve.emulator.fpu.FxSave;
  *
  * <p>Mandatory prefixes (SDM Vol. 2 §2.1.2 and appendix A.3): F3 or F2 (the last one seen) selects
  * the scalar/alternate form and wins over 66; otherwise 66 selects the packed-double/integer form.
- * 64-bit MMX forms (no prefix on 0F 60-7F, D0-FF, and 0F 2A/2C/2D without F2/F3) raise #UD: MMX is
- * not modeled.
+ * The no-prefix forms of 0F 60-7F, C4, C5 and D1-FE, and EMMS, operate on MMX registers and go to
+ * {@link MmxUnit}; the MMX/XMM conversions (CVTPI2PS, CVT(T)PS2PI, CVTPI2PD, CVT(T)PD2PI, MOVQ2DQ,
+ * MOVDQ2Q) are SSE instructions here, with the x87-to-MMX transition.
  */
 public final class SimdUnit {
 
@@ -50,6 +51,7 @@ public final class SimdUnit {
     private final long[] x;
     private final SseFloat fp;
     private final SseInteger ix = new SseInteger();
+    private final MmxUnit mmx;
     private final FxSave fxsave;
     private final Abort abort = new Abort();
 
@@ -67,6 +69,7 @@ public final class SimdUnit {
         this.x = state.xmm;
         this.fp = new SseFloat(state);
         this.fxsave = new FxSave(state);
+        this.mmx = new MmxUnit(state, ix);
     }
 
     public FpuState state() {
@@ -84,6 +87,14 @@ public final class SimdUnit {
         cr4 = host.cr4();
         if (op == 0xAE) {
             return group15(cr0);
+        }
+        if ((insn.prefixes & (Instruction.P_OPSIZE | Instruction.P_REP | Instruction.P_REPNE)) == 0
+            && (op == 0x77 || MmxUnit.owns(op))) {
+            try {
+                return mmx.execute(op, insn, effectiveAddress, host);
+            } catch (Abort a) {
+                return a.vector;
+            }
         }
         // SDM Vol. 2 table 2-21 ff. (exception classes for legacy SSE): #UD if CR0.EM or !CR4.OSFXSR,
         // then #NM if CR0.TS.
@@ -416,7 +427,7 @@ public final class SimdUnit {
         switch (op) {
             case 0x2A: { // CVTSI2SS/CVTSI2SD
                 if (!scalar) {
-                    return UD;
+                    return mmxConvert(op, pfx, r);
                 }
                 int size = in.rexW() ? 8 : 4;
                 long v = mem() ? read(0, size) : h.gpr(xm());
@@ -431,7 +442,7 @@ public final class SimdUnit {
             }
             case 0x2C: case 0x2D: { // CVT(T)SS2SI / CVT(T)SD2SI
                 if (!scalar) {
-                    return UD;
+                    return mmxConvert(op, pfx, r);
                 }
                 if (dbl) {
                     src64();
@@ -531,6 +542,54 @@ public final class SimdUnit {
             return simdException();
         }
         set(r, rLo, rHi);
+        return OK;
+    }
+
+    /**
+     * The MMX/XMM conversions (SDM Vol. 2): 0F 2A CVTPI2PS, 66 0F 2A CVTPI2PD (source mm/m64),
+     * 0F 2C/2D CVTTPS2PI/CVTPS2PI (source xmm/m64), 66 0F 2C/2D CVTTPD2PI/CVTPD2PI (source
+     * xmm/m128, aligned); destination or source MMX registers make the x87-to-MMX transition.
+     */
+    private int mmxConvert(int op, int pfx, int r) {
+        boolean mmSource = op == 0x2A && !mem();
+        if ((op != 0x2A || mmSource) && mmx.x87Pending(h.cr0())) {
+            return MmxUnit.MF;
+        }
+        fp.begin();
+        if (op == 0x2A) {
+            long v = mem() ? read(0, 8) : mmx.mm(in.rm);
+            long lo;
+            long hi;
+            if (pfx == P66) { // CVTPI2PD: exact
+                lo = fp.fromInteger((int) v, true);
+                hi = fp.fromInteger((int) (v >>> 32), true);
+            } else {          // CVTPI2PS: rounded, upper quadword kept
+                lo = (fp.fromInteger((int) v, false) & 0xFFFF_FFFFL) | (fp.fromInteger((int) (v >>> 32), false) << 32);
+                hi = x[2 * r + 1];
+            }
+            if (!fp.finish()) {
+                return simdException();
+            }
+            set(r, lo, hi);
+            if (mmSource) {
+                mmx.transition();
+            }
+            return OK;
+        }
+        boolean truncate = op == 0x2C;
+        long res;
+        if (pfx == P66) {
+            src128(true);
+            res = fp.toInteger(sLo, true, 32, truncate) | (fp.toInteger(sHi, true, 32, truncate) << 32);
+        } else {
+            src64();
+            res = fp.toInteger(sLo, false, 32, truncate) | (fp.toInteger(sLo >>> 32, false, 32, truncate) << 32);
+        }
+        if (!fp.finish()) {
+            return simdException();
+        }
+        mmx.setMm(in.reg, res);
+        mmx.transition();
         return OK;
     }
 
@@ -676,7 +735,20 @@ public final class SimdUnit {
                     set(r, mem() ? read(0, 4) : h.gpr(xm()) & 0xFFFF_FFFFL, 0);
                 }
                 return OK;
-            case 0xD6: // MOVQ xmm/m64, xmm
+            case 0xD6: // MOVQ xmm/m64, xmm; F3: MOVQ2DQ xmm, mm; F2: MOVDQ2Q mm, xmm
+                if (pfx == PF3 || pfx == PF2) {
+                    requireRegister();
+                    if (mmx.x87Pending(h.cr0())) {
+                        return MmxUnit.MF;
+                    }
+                    if (pfx == PF3) {
+                        set(r, mmx.mm(xm()), 0);
+                    } else {
+                        mmx.setMm(in.reg, x[2 * xm()]);
+                    }
+                    mmx.transition();
+                    return OK;
+                }
                 if (pfx != P66) {
                     return UD;
                 }

@@ -28,6 +28,14 @@ final class CaseGenerator {
         long alo;
         long bhi;
         long blo;
+        if (kind == 'Q') {
+            set(k, "ctl", 0);
+            set(k, "ahi", 0);
+            set(k, "alo", bits(r));
+            set(k, "bhi", bits(r));
+            set(k, "blo", name.matches("ps(ll|rl|ra)[wdq]_mm") && r.nextInt(4) != 0 ? r.nextInt(70) : bits(r));
+            return (T) k;
+        }
         if (kind == 'V') {
             long[] a = ext(r);
             long[] b = ext(r);
@@ -124,6 +132,11 @@ final class CaseGenerator {
                     blo = r.nextInt(8) == 0 ? r.nextLong() : r.nextInt(70);
                     bhi = r.nextLong();
                 }
+            } else if (name.startsWith("cvtpi2") || name.equals("movq2dq")) {
+                alo = pair32(r);
+                ahi = pair32(r);
+                blo = r.nextBoolean() ? integer(r) : r.nextLong();
+                bhi = r.nextLong();
             } else if (name.startsWith("cvtsi2")) {
                 alo = r.nextLong();
                 ahi = r.nextLong();

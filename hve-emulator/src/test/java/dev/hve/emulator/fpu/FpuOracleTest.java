@@ -148,9 +148,44 @@ class FpuOracleTest {
             m.f.xmm[3] = k.bhi;
             m.gpr[0] = kind == 'G' ? k.bhi : k.blo;
         }
+        if (kind == 'Q') {
+            m.f.init();
+            for (int i = 0; i < 8; i++) {
+                m.f.se[i] = 0;
+                m.f.sig[i] = 0;
+                m.f.tag[i] = FpuState.TAG_VALID;
+            }
+            m.f.sig[0] = k.alo;
+            m.f.se[0] = 0xFFFF;
+            m.f.sig[1] = k.blo;
+            m.f.se[1] = 0xFFFF;
+            m.gpr[0] = k.blo;
+        }
         int result = m.runAll(FpuTestMachine.bytes(k.op.bytes));
         long memLo = m.peek(memAddr, 8);
         long memHi = m.peek(memAddr + 8, 8);
+        if (kind == 'Q') {
+            if (result != -1) {
+                return "unit returned vector " + result;
+            }
+            long status = m.f.tagWord() | (long) m.f.statusWord() << 16 | (long) (m.f.se[0] & 0xFFFF) << 32
+                | (long) (m.f.se[1] & 0xFFFF) << 48;
+            if (m.f.sig[0] != e[1] || m.f.sig[1] != e[0]) {
+                return "MM0/MM1 " + Long.toHexString(m.f.sig[0]) + "/" + Long.toHexString(m.f.sig[1]) + " expected "
+                    + Long.toHexString(e[1]) + "/" + Long.toHexString(e[0]);
+            }
+            if (status != e[2]) {
+                return "FTW|FSW|exponents " + Long.toHexString(status) + " expected " + Long.toHexString(e[2]);
+            }
+            if (m.gpr[0] != e[6]) {
+                return "RAX " + Long.toHexString(m.gpr[0]) + " expected " + Long.toHexString(e[6]);
+            }
+            if (memLo != e[4] || memHi != e[7]) {
+                return "memory " + Long.toHexString(memHi) + ":" + Long.toHexString(memLo) + " expected "
+                    + Long.toHexString(e[7]) + ":" + Long.toHexString(e[4]);
+            }
+            return null;
+        }
         if (kind == 'V') {
             if (result != -1) {
                 return "unit returned vector " + result;

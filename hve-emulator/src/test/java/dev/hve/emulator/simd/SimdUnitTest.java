@@ -236,6 +236,27 @@ class SimdUnitTest {
         assertEquals(SimdUnit.OK, m.run("440F28F8")); // MOVAPS xmm15, xmm0
         assertEquals(0x1122_3344_5566_7788L, m.f.xmm[30]);
         assertEquals(0x99, m.f.xmm[31]);
-        assertEquals(SimdUnit.UD, m.run("0FFEC1"), "no-prefix PADDD is MMX: not modeled");
+        assertEquals(SimdUnit.UD, m.run("0F2AC1"), "CVTPI2PS (MMX source) is not modeled");
+    }
+
+    @Test
+    void mmxAliasesTheX87Registers() {
+        m.cr4 = 0; // MMX needs no CR4.OSFXSR
+        m.run("DBE3");                      // FNINIT: TOP=0, all empty
+        m.gpr[0] = 0x0102_0304_0506_0708L;
+        assertEquals(SimdUnit.OK, m.run("480F6EC0")); // MOVQ mm0, rax
+        assertEquals(0x0102_0304_0506_0708L, m.f.sig[0]);
+        assertEquals(0xFFFF, m.f.se[0], "MMX writes set the exponent to all ones");
+        assertEquals(0, m.f.top);
+        assertEquals(0x5556, m.f.tagWord(), "nothing empty: R0 (exponent all ones) special, R1-R7 (+0) zero");
+        m.f.sig[1] = 0x1010_1010_1010_10F0L;
+        assertEquals(SimdUnit.OK, m.run("0FFCC1")); // PADDB mm0, mm1
+        assertEquals(0x1112_1314_1516_17F8L, m.f.sig[0]);
+        assertEquals(SimdUnit.OK, m.run("0F77")); // EMMS
+        assertEquals(0xFFFF, m.f.tagWord());
+        m.f.fsw |= 0x84; // a pending unmasked x87 exception
+        assertEquals(16, m.run("0FFCC1"), "#MF before an MMX instruction");
+        m.cr0 |= 8;
+        assertEquals(SimdUnit.NM, m.run("0FFCC1"));
     }
 }
