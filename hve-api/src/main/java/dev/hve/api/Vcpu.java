@@ -65,4 +65,13 @@ public interface Vcpu {
      * when a page is not present).
      */
     int readLinear(long linearAddress, byte[] destination, int length);
+
+    /**
+     * Translates a linear address through the guest's own paging, as an access by the guest at
+     * its current privilege would, without side effects (KVM's {@code KVM_TRANSLATE}). Monitor
+     * code uses it to emulate instructions that touch guest memory, such as string I/O.
+     *
+     * @return the guest-physical address, or -1 when the access would fault
+     */
+    long translateLinear(long linearAddress, boolean write);
 }

@@ -176,6 +176,16 @@ public final class X86Core {
         return done;
     }
 
+    /**
+     * Translates a linear address through the guest's own paging, as an access by the guest at
+     * its current privilege would (what KVM_TRANSLATE offers a monitor): the guest-physical
+     * address, or -1 when a read (or, with {@code write}, a write) would fault. No exits, faults or
+     * accessed/dirty updates happen.
+     */
+    public long translateLinear(long linearAddress, boolean write) {
+        return mmu.peekGuestPhysical(linearAddress, write);
+    }
+
     // ------------------------------------------------------------------ exit-record support
 
     /**

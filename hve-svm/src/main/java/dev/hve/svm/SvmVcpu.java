@@ -259,6 +259,12 @@ public final class SvmVcpu implements Vcpu {
         return core.readLinear(linearAddress, destination, length);
     }
 
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        GuestStateTransfer.load(vmcb, software, core.state());
+        return core.translateLinear(linearAddress, write);
+    }
+
     // ---- Registers: RAX, RSP, RIP, RFLAGS and the system registers in the VMCB; the rest in software ----
 
     @Override

@@ -443,4 +443,9 @@ public final class VmxVcpu implements Vcpu {
     public int readLinear(long linearAddress, byte[] destination, int length) {
         return processor.readGuestLinear(linearAddress, destination, length);
     }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        return processor.translateGuestLinear(linearAddress, write);
+    }
 }

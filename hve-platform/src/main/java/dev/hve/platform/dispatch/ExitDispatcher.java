@@ -68,7 +68,8 @@ public final class ExitDispatcher {
 
     private RunOutcome portIo(Vcpu vcpu, VmExit.PortIo io) {
         if (io.string()) {
-            return new RunOutcome.UnhandledExit(UnhandledExitReport.describe(vcpu, io));
+            lastPortValue = StringIo.emulate(vcpu, io, ioBus, memory);
+            return null;
         }
         if (io.in()) {
             long value = ioBus.read(io.port(), io.size());

@@ -107,4 +107,9 @@ final class RecordingVcpu implements Vcpu {
     public int readLinear(long linearAddress, byte[] destination, int length) {
         return 0;
     }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        return -1;
+    }
 }
