@@ -53,6 +53,14 @@ public interface Vcpu {
     /** Asks for a {@link VmExit.InterruptWindow} exit as soon as the guest becomes interruptible. */
     void requestInterruptWindow(boolean enabled);
 
+    /**
+     * Sets the offset added to the time-stamp counter the guest reads (RDTSC, RDTSCP, IA32_TSC),
+     * as VT-x's TSC_OFFSET with "use TSC offsetting" and SVM's TSC_OFFSET do. The platform uses it
+     * to keep the guest's TSC on its virtual clock when time passes without instructions (a HLT
+     * fast-forwarded to the next timer).
+     */
+    void setTscOffset(long offset);
+
     /** Guest instructions retired by this vCPU since it was created. */
     long retiredInstructions();
 

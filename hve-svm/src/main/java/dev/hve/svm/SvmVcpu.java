@@ -259,6 +259,12 @@ public final class SvmVcpu implements Vcpu {
         return core.readLinear(linearAddress, destination, length);
     }
 
+    /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */
+    @Override
+    public void setTscOffset(long offset) {
+        vmcb.write64(VmcbLayout.TSC_OFFSET, offset);
+    }
+
     @Override
     public long translateLinear(long linearAddress, boolean write) {
         GuestStateTransfer.load(vmcb, software, core.state());

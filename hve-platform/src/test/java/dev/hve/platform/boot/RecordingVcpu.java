@@ -94,6 +94,10 @@ final class RecordingVcpu implements Vcpu {
     }
 
     @Override
+    public void setTscOffset(long offset) {
+    }
+
+    @Override
     public long retiredInstructions() {
         return 0;
     }
