@@ -7,6 +7,8 @@
 #   -n, --reps N        repetitions of every (workload, runner) pair (default 3)
 #   --backends LIST     HVE backends, comma-separated (default vmx,svm)
 #   --no-qemu           HVE only
+#   --no-demo           skip timing the demo guest (`hve run` with no kernel; on by default
+#                       without --smoke)
 #   --smoke             tiny iteration counts, HVE only, one repetition, no timing claims;
 #                       finishes in seconds (the test command runs this so the benchmarks can't rot)
 #   --timeout SECONDS   per run (default 600; 60 with --smoke)
@@ -34,6 +36,7 @@ root="$(cd "$here/.." && pwd)"
 reps=3
 backends=vmx,svm
 use_qemu=1
+run_demo=1
 smoke=0
 timeout_s=""
 csv=""
@@ -43,10 +46,11 @@ while [ $# -gt 0 ]; do
     -n|--reps) reps=$2; shift ;;
     --backends) backends=$2; shift ;;
     --no-qemu) use_qemu=0 ;;
+    --no-demo) run_demo=0 ;;
     --smoke) smoke=1 ;;
     --timeout) timeout_s=$2; shift ;;
     --csv) csv=$2; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     *) wanted+=("$1") ;;
   esac
@@ -56,7 +60,7 @@ case "$reps" in ''|*[!0-9]*|0) echo "compare.sh: --reps needs a positive number"
 
 # Features the platform or core does not provide yet (see workloads.conf "needs"). The lead
 # removes a feature here once it lands, so that its workloads must pass again.
-pending_features=${BENCH_PENDING_FEATURES-"long-mode ioapic pic-pit"}
+pending_features=${BENCH_PENDING_FEATURES-"ioapic pic-pit"}
 
 if [ "$smoke" = 1 ]; then
   profile=smoke
@@ -121,6 +125,10 @@ tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/hve-compare.XXXXXX")
 trap 'rm -rf "$tmpdir"' EXIT
 
 now_ns() { date +%s%N; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# GNU time gives each run's peak resident set size (the issue's memory target).
+gnu_time=""
+[ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null && gnu_time=/usr/bin/time
 
 run_one() {
   local workload=$1 runner=$2
@@ -129,18 +137,23 @@ run_one() {
   local out="$tmpdir/out" err="$tmpdir/err"
   local start end
   start=$(now_ns)
+  local measure=()
+  rm -f "$tmpdir/rss"
+  [ -n "$gnu_time" ] && measure=("$gnu_time" -f %M -o "$tmpdir/rss")
   if [ "$runner" = tcg ]; then
-    timeout "$timeout_s" "$qemu" -accel tcg -m "$memory" -kernel "$elf" \
+    "${measure[@]}" timeout "$timeout_s" "$qemu" -accel tcg -m "$memory" -kernel "$elf" \
       -device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -serial stdio -no-reboot \
       </dev/null >"$out" 2>"$err"
     r_status=$?
   else
-    timeout "$timeout_s" "${hve_cmd[@]}" run --backend "$runner" --stats -q -m "$memory" "$elf" \
+    "${measure[@]}" timeout "$timeout_s" "${hve_cmd[@]}" run --backend "$runner" --stats -q -m "$memory" "$elf" \
       </dev/null >"$out" 2>"$err"
     r_status=$?
   fi
   end=$(now_ns)
   r_wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+  r_rss=""
+  [ -s "$tmpdir/rss" ] && r_rss=$(awk '/^[0-9]+$/ { printf "%.0f", $1 / 1024 }' "$tmpdir/rss")
   r_instr=$(awk '/^retired instructions/ { print $NF }' "$err")
   r_runtime=$(awk '/^wall time \(s\)/ { print $NF }' "$err")
   r_mips=$(awk '/^guest MIPS/ { print $NF }' "$err")
@@ -208,6 +221,7 @@ batch_result() {
   local workload=$1 runner=$2 key="$1/$2"
   r_wall=""
   r_mips=""
+  r_rss=""
   if [ -z "${batch_status[$key]:-}" ]; then
     r_status=70
     r_instr=""
@@ -236,7 +250,7 @@ needs_pending() {
 failures=0
 declare -A fail_note=() pending_note=()
 mkdir -p "$(dirname "$csv")"
-echo "rep,workload,runner,status,verdict,wall_s,run_s,instructions,mips" >"$csv"
+echo "rep,workload,runner,status,verdict,wall_s,run_s,instructions,mips,max_rss_mib" >"$csv"
 if [ "$smoke" = 1 ] && [ -n "$bench_jar" ]; then
   run_batch
   # One run through the real runner too, so its command line and --stats output can't rot.
@@ -266,16 +280,40 @@ for ((rep = 1; rep <= reps; rep++)); do
       elif [ "$runner" != tcg ] && feature=$(needs_pending "$workload"); then
         pending_note[$key]="passes although '$feature' is listed as pending: remove it from BENCH_PENDING_FEATURES"
       fi
-      echo "$rep,$workload,$runner,$r_status,$verdict,$r_wall,${r_runtime:-},${r_instr:-},${r_mips:-}" >>"$csv"
+      echo "$rep,$workload,$runner,$r_status,$verdict,$r_wall,${r_runtime:-},${r_instr:-},${r_mips:-},${r_rss:-}" >>"$csv"
       printf '  rep %d %-7s %-4s %-7s wall %7ss %s\n' "$rep" "$workload" "$runner" "$verdict" "$r_wall" \
         "${r_instr:+instr $r_instr}" >&2
     done
   done
 done
 
+# ---- the demo guest: `hve run` with no kernel, the issue's start-up target --------------------
+demo_lines=()
+if [ "$smoke" = 0 ] && [ "$run_demo" = 1 ]; then
+  for runner in "${runners[@]}"; do
+    [ "$runner" = tcg ] && continue
+    walls=()
+    demo_ok=0
+    for ((rep = 1; rep <= reps; rep++)); do
+      start=$(now_ns)
+      timeout "$timeout_s" "${hve_cmd[@]}" run --backend "$runner" -q </dev/null >"$tmpdir/demo.out" 2>"$tmpdir/demo.err"
+      status=$?
+      end=$(now_ns)
+      if [ "$status" -eq 0 ] && grep -q "Hello from HVE" "$tmpdir/demo.out"; then
+        demo_ok=$((demo_ok + 1))
+        walls+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
+      else
+        failures=$((failures + 1))
+        fail_note["demo/$runner"]="status $status: $(tail -n 2 "$tmpdir/demo.err" | tr '\n' ' ')"
+      fi
+    done
+    med=$(printf '%s\n' "${walls[@]}" | grep . | median)
+    demo_lines+=("$(printf '%-8s %-6s %-8s %10s' demo "$runner" "$demo_ok/$reps ok" "${med:--}")")
+  done
+fi
+
 # ---- the table ---------------------------------------------------------------------------
 # Medians over the runs that passed, per (workload, runner).
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_of() { # workload runner column-number
   awk -F, -v w="$1" -v r="$2" -v c="$3" 'NR > 1 && $2 == w && $3 == r && $5 == "ok" && $c != "" { print $c }' "$csv" | median
 }
@@ -287,7 +325,7 @@ else
   echo "run = HVE's own guest run time from --stats; MIPS = HVE retired instructions / run time;"
   echo "HVE/TCG = wall-time ratio on the same binary (>1: HVE is slower)"
 fi
-printf '%-8s %-6s %-8s %10s %10s %14s %10s %9s\n' workload runner result "wall(s)" "run(s)" instructions MIPS "HVE/TCG"
+printf '%-8s %-6s %-8s %10s %10s %14s %10s %9s %9s\n' workload runner result "wall(s)" "run(s)" instructions MIPS "HVE/TCG" "RSS(MiB)"
 for workload in "${workloads[@]}"; do
   tcg_wall=""
   [ "$use_qemu" = 1 ] && tcg_wall=$(column_of "$workload" tcg 6)
@@ -301,14 +339,20 @@ for workload in "${workloads[@]}"; do
     run=$(column_of "$workload" "$runner" 7)
     instr=$(column_of "$workload" "$runner" 8)
     mips=$(column_of "$workload" "$runner" 9)
+    rss=$(column_of "$workload" "$runner" 10)
     ratio=""
     if [ "$runner" != tcg ] && [ -n "$tcg_wall" ] && [ -n "$wall" ]; then
       ratio=$(awk -v a="$wall" -v b="$tcg_wall" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
     fi
-    printf '%-8s %-6s %-8s %10s %10s %14s %10s %9s\n' "$workload" "$runner" "$result" "${wall:--}" "${run:--}" \
-      "${instr:--}" "${mips:--}" "${ratio:--}"
+    printf '%-8s %-6s %-8s %10s %10s %14s %10s %9s %9s\n' "$workload" "$runner" "$result" "${wall:--}" "${run:--}" \
+      "${instr:--}" "${mips:--}" "${ratio:--}" "${rss:--}"
   done
 done
+if [ ${#demo_lines[@]} -gt 0 ]; then
+  echo
+  echo "demo guest (\`hve run\` with no kernel: JVM start, boot, \"Hello from HVE\", reset), median wall(s):"
+  printf '%s\n' "${demo_lines[@]}"
+fi
 if [ ${#pending_note[@]} -gt 0 ]; then
   echo
   echo "pending (workloads that need a feature listed in BENCH_PENDING_FEATURES=\"$pending_features\"):"

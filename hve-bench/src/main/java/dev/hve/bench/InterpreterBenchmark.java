@@ -44,6 +44,10 @@ public class InterpreterBenchmark {
         session.step(10_000);
     }
 
+    long vcpuRetired() {
+        return session.retired();
+    }
+
     @Benchmark
     @OperationsPerInvocation(INSTRUCTIONS)
     public long run() {

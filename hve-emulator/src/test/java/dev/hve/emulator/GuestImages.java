@@ -12,12 +12,28 @@ public final class GuestImages {
     private GuestImages() {
     }
 
+    /** Assembles GNU-as source text (Intel syntax is up to the text) linked at {@code base}. */
+    public static byte[] assemble(String text, long base) throws Exception {
+        Path dir = NativeTools.workDirectory();
+        Path src = Files.createTempFile(dir, "snippet", ".S");
+        Files.writeString(src, text);
+        try {
+            return buildFile(src, base, "_start");
+        } finally {
+            Files.deleteIfExists(src);
+        }
+    }
+
     /** Assembles {@code guests/<relative>} linked at {@code base} into a flat image. */
     public static byte[] build(String relative, long base, String entry) throws Exception {
+        Path src = Paths.get("..", "guests", relative).toAbsolutePath().normalize();
+        return buildFile(src, base, entry);
+    }
+
+    private static byte[] buildFile(Path src, long base, String entry) throws Exception {
         String as = NativeTools.require("as");
         String ld = NativeTools.require("ld");
         String objcopy = NativeTools.require("objcopy");
-        Path src = Paths.get("..", "guests", relative).toAbsolutePath().normalize();
         Path dir = NativeTools.workDirectory();
         String name = src.getFileName().toString().replace(".S", "");
         Path obj = dir.resolve(name + ".o");

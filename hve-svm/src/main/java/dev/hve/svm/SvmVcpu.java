@@ -13,7 +13,6 @@ import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.svm.entry.GuestStateTransfer;
 import dev.hve.svm.entry.SoftwareSaveArea;
-import dev.hve.svm.entry.Vmrun;
 import dev.hve.svm.event.EventInj;
 import dev.hve.svm.exit.FirstLevelExitHandler;
 import dev.hve.svm.exit.SvmExitCode;
@@ -255,7 +254,9 @@ public final class SvmVcpu implements Vcpu {
     @Override
     public int readLinear(long linearAddress, byte[] destination, int length) {
         // The core walks the guest's paging with its registers: give it the VMCB's current view.
-        GuestStateTransfer.load(vmcb, software, core.state());
+        publishNestedPaging();
+        controls.loadControls();
+        vmrun.loadGuestState();
         return core.readLinear(linearAddress, destination, length);
     }
 

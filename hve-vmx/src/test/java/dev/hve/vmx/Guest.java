@@ -62,6 +62,47 @@ final class Guest {
         return this;
     }
 
+    /** Writes a flat GDT (null, code 08h, data 10h, TSS 18h) at 500h and an interrupt gate for {@code vector}. */
+    Guest gate(int vector, long handler) {
+        vm.memory().writeValue(0x508, 8, 0x00CF_9B00_0000_FFFFL);
+        vm.memory().writeValue(0x510, 8, 0x00CF_9300_0000_FFFFL);
+        vm.memory().writeValue(0x518, 8, 0x0000_8B00_0000_0067L);
+        long gate = (handler & 0xFFFF) | (0x08L << 16) | (0x8EL << 40) | ((handler >>> 16) << 48);
+        vm.memory().writeValue(0x600 + 8L * vector, 8, gate);
+        return this;
+    }
+
+    /** Writes {@code code} at {@code address}. */
+    Guest at(long address, int... code) {
+        byte[] bytes = new byte[code.length];
+        for (int i = 0; i < code.length; i++) {
+            bytes[i] = (byte) code[i];
+        }
+        vm.memory().write(address, bytes, 0, bytes.length);
+        return this;
+    }
+
+    /** One raw VM entry with the given preemption-timer value: the exit-reason field. */
+    int enter(long timer) {
+        return vcpu.enterOnce(timer);
+    }
+
+    long field(dev.hve.vmx.vmcs.VmcsField field) {
+        return vcpu.vmcs().read(field);
+    }
+
+    void set(dev.hve.vmx.vmcs.VmcsField field, long value) {
+        vcpu.vmcs().write(field, value);
+    }
+
+    void setBits(dev.hve.vmx.vmcs.VmcsField field, long bits) {
+        vcpu.vmcs().write(field, vcpu.vmcs().read(field) | bits);
+    }
+
+    void clearBits(dev.hve.vmx.vmcs.VmcsField field, long bits) {
+        vcpu.vmcs().write(field, vcpu.vmcs().read(field) & ~bits);
+    }
+
     void load(int... code) {
         byte[] bytes = new byte[code.length];
         for (int i = 0; i < code.length; i++) {

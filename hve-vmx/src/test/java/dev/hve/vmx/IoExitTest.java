@@ -128,11 +128,19 @@ class IoExitTest {
     }
 
     @Test
-    void anAccessWrappingPastFfffAlwaysExits() {
+    void anAccessWrappingPastFfffAlwaysExitsButReachesTheMonitorOnlyIfAsked() {
         InterceptConfig none = new InterceptConfig(new BitSet(), Set.of(), 0, true, true, false, false);
         // mov dx,FFFFh; out dx,ax; hlt
-        Guest g = new Guest().flat32(0x66, 0xBA, 0xFF, 0xFF, 0x66, 0xEF, 0xF4).intercept(none);
-        VmExit.PortIo io = assertInstanceOf(VmExit.PortIo.class, g.vcpu.run(100));
+        int[] code = {0x66, 0xBA, 0xFF, 0xFF, 0x66, 0xEF, 0xF4};
+        Guest g = new Guest().flat32(code).intercept(none);
+        assertEquals(ExitReason.IO_INSTRUCTION, g.vcpu.enterOnce(100) & 0xFFFF, "the processor exits");
+        assertEquals(0xFFFF_0001L, g.vcpu.vmcs().read(VmcsField.EXIT_QUALIFICATION));
+        Guest h = new Guest().flat32(code).intercept(none);
+        assertInstanceOf(VmExit.Hlt.class, h.vcpu.run(100), "the backend carries the OUT out itself");
+        BitSet zero = new BitSet();
+        zero.set(0);
+        Guest k = new Guest().flat32(code).intercept(new InterceptConfig(zero, Set.of(), 0, true, true, false, false));
+        VmExit.PortIo io = assertInstanceOf(VmExit.PortIo.class, k.vcpu.run(100), "port 0 is touched by the wrap");
         assertEquals(0xFFFF, io.port());
         assertFalse(io.in());
     }

@@ -24,7 +24,7 @@ public final class ScheduleGen {
         Gen<Event> event = Generate.frequency(List.of(
             Pair.of(5, Generate.pick(VECTORS).map(v -> (Event) new Event.ExternalInterrupt(v))),
             Pair.of(1, Generate.constant(() -> (Event) new Event.Nmi()))));
-        Gen<Arrival> arrival = Generate.longRange(0, 300).zip(event, Arrival::new);
+        Gen<Arrival> arrival = Generate.longRange(0, 150).zip(event, Arrival::new);
         return SourceDSL.lists().of(arrival).ofSizeBetween(0, 4);
     }
 }

@@ -38,7 +38,7 @@ public final class SensitiveGen {
             Pair.of(3, mmio(mode)),
             Pair.of(2, cpuid()),
             Pair.of(2, Generate.constant(new SensitiveSteps.Hlt())),
-            Pair.of(1, Generate.booleans().map(SensitiveSteps.InterruptFlag::new)),
+            Pair.of(3, Generate.booleans().map(SensitiveSteps.InterruptFlag::new)),
             Pair.of(2, Generate.pick(MSRS).map(SensitiveSteps.Rdmsr::new)),
             Pair.of(2, Generate.pick(MSRS).zip(Generate.longRange(0, 0x7FFF_FFFF_FFFFL), SensitiveSteps.Wrmsr::new)),
             Pair.of(1, Generate.constant(new SensitiveSteps.Rdtsc())),

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class CoverageTest {
 
-    private static final int SAMPLE = 120;
+    private static final int SAMPLE = 300;
 
     @Test
     void generatedScenariosExerciseEveryExitKind() {

@@ -53,6 +53,23 @@ public final class Pbt {
     }
 
     /**
+     * Checks a property and, on failure, puts the seed and the replay command in front of
+     * QuickTheories' report (it prints the seed only for seeds it chose itself).
+     */
+    public static <T> void check(QuickTheory theory, Gen<T> gen, java.util.function.Consumer<T> property) {
+        long seed = seed();
+        try {
+            theory.withFixedSeed(seed).forAll(gen).checkAssert(property);
+        } catch (AssertionError failure) {
+            throw new AssertionError("seed " + seed + " (replay: -Dhve.pbt.seed=" + seed + ")\n" + failure.getMessage(), failure);
+        }
+    }
+
+    public static <T> void check(Gen<T> gen, java.util.function.Consumer<T> property) {
+        check(theory(), gen, property);
+    }
+
+    /**
      * {@code count} values of a generator, reproducibly: the examples QuickTheories draws for
      * {@code seed} (its first ones are the generator's simplest values, then random ones).
      */

@@ -15,15 +15,18 @@ final class IntelLeaves {
         Map<Long, int[]> t = new HashMap<>();
         int[] vendor = TableCpuModel.vendorRegisters("GenuineIntel");
         t.put(TableCpuModel.key(0, 0), new int[] {0xD, vendor[0], vendor[1], vendor[2]});
-        // Family 6, model 0x55 stepping 4. ECX: SSE3, PCLMULQDQ, VMX(5), SSSE3, CX16(13), SSE4.1/4.2,
-        // MOVBE(22), POPCNT(23), XSAVE(26), hypervisor bit clear. EDX: FPU..SSE2 (the classic set).
+        // Family 6, model 0x55 stepping 4 (a Skylake-SP signature). ECX: SSE3(0), VMX(5), SSSE3(9),
+        // CX16(13), SSE4.1(19), SSE4.2(20), MOVBE(22), POPCNT(23); XSAVE(26) is not offered because
+        // the XSAVE family is not modeled; hypervisor bit clear. EDX: FPU..SSE2 (the classic set).
         t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800, 0x00C0_2221 | (1 << 13) | (1 << 19) | (1 << 20),
             0x078B_FBFF});
-        t.put(TableCpuModel.key(7, 0), new int[] {0, (1 << 3) | (1 << 8), 0, 0}); // BMI1, BMI2
+        // Leaf 7: only ERMS (bit 9). BMI1/BMI2 are VEX-encoded and not modeled, so TZCNT runs as
+        // BSF on this model, as it does on parts without BMI1.
+        t.put(TableCpuModel.key(7, 0), new int[] {0, 1 << 9, 0, 0});
         t.put(TableCpuModel.key(0xD, 0), new int[] {0x3, 0x240, 0x240, 0});
         t.put(TableCpuModel.key(0x8000_0000, 0), new int[] {0x8000_0008, 0, 0, 0});
-        // ECX: LAHF/SAHF(0), LZCNT(5). EDX: SYSCALL(11), NX(20), 1GB pages(26), RDTSCP(27), LM(29).
-        t.put(TableCpuModel.key(0x8000_0001, 0), new int[] {0, 0, (1 << 0) | (1 << 5),
+        // ECX: LAHF/SAHF(0), LZCNT(5), PREFETCHW(8). EDX: SYSCALL(11), NX(20), 1GB pages(26), RDTSCP(27), LM(29).
+        t.put(TableCpuModel.key(0x8000_0001, 0), new int[] {0, 0, (1 << 0) | (1 << 5) | (1 << 8),
             (1 << 11) | (1 << 20) | (1 << 26) | (1 << 27) | (1 << 29)});
         putBrand(t, "Intel(R) Core(TM) HVE model @ 3.00GHz");
         t.put(TableCpuModel.key(0x8000_0008, 0), new int[] {0x3027, 0, 0, 0}); // 39-bit physical, 48-bit linear

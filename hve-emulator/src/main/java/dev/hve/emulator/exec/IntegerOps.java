@@ -19,11 +19,20 @@ final class IntegerOps {
     private final CpuState s;
     private final Instruction in;
     private final long[] remainder = new long[1];
+    /** CPUID.7:EBX.BMI1: F3 0F BC is TZCNT; without it, BSF (SDM Vol. 2B, TZCNT). */
+    private final boolean tzcnt;
+    /** CPUID.80000001h:ECX.ABM/LZCNT: F3 0F BD is LZCNT; without it, BSR. */
+    private final boolean lzcnt;
 
     IntegerOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
         this.in = x.in;
+        int[] regs = new int[4];
+        x.model.cpuid(7, 0, regs);
+        this.tzcnt = (regs[1] & (1 << 3)) != 0;
+        x.model.cpuid(0x8000_0001, 0, regs);
+        this.lzcnt = (regs[2] & (1 << 5)) != 0;
     }
 
     /** 00-3F, forms Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / rAX,Iz. */
@@ -443,7 +452,7 @@ final class IntegerOps {
     void bsfTzcnt() {
         int size = in.opSize;
         long v = x.readRm(size);
-        if (in.lastRep == 0xF3 && (in.prefixes & Instruction.P_REP) != 0) {
+        if (tzcnt && (in.prefixes & Instruction.P_REP) != 0) {
             long r = v == 0 ? Alu.bits(size) : Long.numberOfTrailingZeros(v);
             x.setReg(size, in.reg, r);
             long f = (v == 0 ? CF : 0) | (r == 0 ? ZF : 0);
@@ -463,7 +472,7 @@ final class IntegerOps {
     void bsrLzcnt() {
         int size = in.opSize;
         long v = x.readRm(size);
-        if (in.lastRep == 0xF3 && (in.prefixes & Instruction.P_REP) != 0) {
+        if (lzcnt && (in.prefixes & Instruction.P_REP) != 0) {
             long r = v == 0 ? Alu.bits(size) : Long.numberOfLeadingZeros(v) - (64 - Alu.bits(size));
             x.setReg(size, in.reg, r);
             long f = (v == 0 ? CF : 0) | (r == 0 ? ZF : 0);

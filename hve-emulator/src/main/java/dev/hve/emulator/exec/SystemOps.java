@@ -26,11 +26,17 @@ final class SystemOps {
     private final CpuState s;
     private final Instruction in;
     private final int[] cpuidOut = new int[4];
+    /** CPUID.1:ECX.XSAVE and .VMX of the model: CR4.OSXSAVE / CR4.VMXE are reserved without them. */
+    private final boolean xsave;
+    private final boolean vmx;
 
     SystemOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
         this.in = x.in;
+        x.model.cpuid(1, 0, cpuidOut);
+        this.xsave = (cpuidOut[2] & (1 << 26)) != 0;
+        this.vmx = (cpuidOut[2] & (1 << 5)) != 0;
     }
 
     private void exitIf(boolean exited) {
@@ -347,7 +353,7 @@ final class SystemOps {
     void writeCr4(long v) {
         long supported = CpuState.CR4_VME | CpuState.CR4_PVI | CpuState.CR4_TSD | CpuState.CR4_DE | CpuState.CR4_PSE
             | CpuState.CR4_PAE | CpuState.CR4_MCE | CpuState.CR4_PGE | CpuState.CR4_PCE | CpuState.CR4_OSFXSR
-            | CpuState.CR4_OSXMMEXCPT | CpuState.CR4_OSXSAVE | CpuState.CR4_VMXE;
+            | CpuState.CR4_OSXMMEXCPT | (xsave ? CpuState.CR4_OSXSAVE : 0) | (vmx ? CpuState.CR4_VMXE : 0);
         if ((v & ~supported) != 0) {
             throw x.gp(0);
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.TestMachine;
 import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.cpuid.CpuModel;
+import dev.hve.emulator.cpuid.CpuModels;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +81,28 @@ class AluOracleTest {
         Files.deleteIfExists(input);
         assertEquals(cases.size(), results.length, "oracle answered every case");
 
-        TestMachine t = new TestMachine().long64();
-        t.exitOnException = -2;
+        // The host has BMI1, so compare TZCNT against a model that offers it too.
+        CpuModel base = CpuModels.intel();
+        CpuModel withBmi1 = new CpuModel() {
+            @Override
+            public String name() {
+                return "intel";
+            }
+
+            @Override
+            public void cpuid(int leaf, int subleaf, int[] out) {
+                base.cpuid(leaf, subleaf, out);
+                if (leaf == 7 && subleaf == 0) {
+                    out[1] |= 1 << 3;
+                }
+            }
+        };
+        TestMachine t64 = new TestMachine(withBmi1, 4 << 20).long64();
+        TestMachine t32 = new TestMachine(withBmi1, 4 << 20).flat32();
+        TestMachine t16 = new TestMachine(withBmi1, 4 << 20).flat32();
+        for (int seg = CpuState.ES; seg <= CpuState.GS; seg++) {
+            t16.s.segmentAttributes[seg] &= ~0x4000; // 16-bit code and stack segments
+        }
         int failures = 0;
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < cases.size(); i++) {
@@ -89,7 +111,17 @@ class AluOracleTest {
             long n1 = Long.parseUnsignedLong(parts[0], 16);
             long n2 = Long.parseUnsignedLong(parts[1], 16);
             long nf = Long.parseUnsignedLong(parts[2], 16);
-            long[] e = emulate(t, k);
+            // Every case runs in 64-bit mode; sizes up to 4 also in 32-bit and 16-bit code.
+            long[] e = emulate(t64, k, 8);
+            if (k.size <= 4 && (i & 1) == 0) {
+                long[] e32 = emulate(t32, k, 4);
+                long[] e16 = emulate(t16, k, 2);
+                if (!java.util.Arrays.equals(e, e32) || !java.util.Arrays.equals(e, e16)) {
+                    failures++;
+                    report.append(String.format("%s/%d differs between modes: 64 %x %x %x, 32 %x %x %x, 16 %x %x %x%n",
+                        k.op, k.size, e[0], e[1], e[2], e32[0], e32[1], e32[2], e16[0], e16[1], e16[2]));
+                }
+            }
             long undefined = undefinedFlags(k);
             boolean resultDefined = resultDefined(k);
             boolean ok = ((nf ^ e[2]) & STATUS & ~undefined) == 0;
@@ -247,7 +279,7 @@ class AluOracleTest {
     }
 
     /** Runs the case in the core; returns {r1, r2, flags} as the oracle reports them. */
-    private static long[] emulate(TestMachine t, Case k) {
+    private static long[] emulate(TestMachine t, Case k, int mode) {
         CpuState s = t.s;
         java.util.Arrays.fill(s.gpr, 0);
         s.gpr[4] = 0x8000;
@@ -255,13 +287,13 @@ class AluOracleTest {
         List<Integer> b = new ArrayList<>();
         String op = k.op;
         boolean f3 = op.equals("popcnt") || op.equals("lzcnt") || op.equals("tzcnt");
-        if (size == 2) {
-            b.add(0x66);
+        if ((size == 2) != (mode == 2) && size != 1 && !(mode == 2 && size == 8)) {
+            b.add(0x66); // operand-size override relative to the code segment's default
         }
         if (f3) {
             b.add(0xF3);
         }
-        if (size == 8) {
+        if (size == 8 && mode == 8) {
             b.add(0x48);
         }
         int w = size == 1 ? 0 : 1;

@@ -12,11 +12,13 @@ public final class ClockTimer {
         void expired(long now);
     }
 
+    private final VirtualClock clock;
     private final String name;
     private final Action action;
     long deadline = VirtualClock.NEVER;
 
-    ClockTimer(String name, Action action) {
+    ClockTimer(VirtualClock clock, String name, Action action) {
+        this.clock = clock;
         this.name = name;
         this.action = action;
     }
@@ -28,10 +30,14 @@ public final class ClockTimer {
     /** Arms the timer for {@code when} (clock nanoseconds), replacing any earlier deadline. */
     public void arm(long when) {
         deadline = when;
+        clock.timersChanged();
     }
 
     public void cancel() {
-        deadline = VirtualClock.NEVER;
+        if (deadline != VirtualClock.NEVER) {
+            deadline = VirtualClock.NEVER;
+            clock.timersChanged();
+        }
     }
 
     public boolean armed() {

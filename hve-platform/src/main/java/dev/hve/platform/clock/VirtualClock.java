@@ -34,9 +34,15 @@ public final class VirtualClock {
      */
     public static final long TSC_HZ = 1_000_000_000L;
 
+    /** A device bug guard: a timer that re-arms for the same instant forever would hang the loop. */
+    private static final int MAX_FIRES_PER_INSTANT = 100_000;
+
     private final boolean hostTime;
     private final long hostOrigin;
     private final List<ClockTimer> timers = new ArrayList<>();
+    /** The earliest armed timer, valid while {@link #earliestKnown}; devices re-arm far less often than exits read it. */
+    private ClockTimer earliest;
+    private boolean earliestKnown;
     private long now;
 
     private VirtualClock(boolean hostTime) {
@@ -60,7 +66,7 @@ public final class VirtualClock {
 
     /** Makes a timer; it starts disarmed. */
     public ClockTimer newTimer(String name, ClockTimer.Action action) {
-        ClockTimer timer = new ClockTimer(name, action);
+        ClockTimer timer = new ClockTimer(this, name, action);
         timers.add(timer);
         return timer;
     }
@@ -111,13 +117,18 @@ public final class VirtualClock {
             poll();
             return;
         }
+        int firesAtThisInstant = 0;
         while (true) {
             ClockTimer next = earliest();
             if (next == null || next.deadline > target) {
                 break;
             }
+            firesAtThisInstant = next.deadline > now ? 0 : firesAtThisInstant + 1;
+            if (firesAtThisInstant > MAX_FIRES_PER_INSTANT) {
+                throw new IllegalStateException("timer " + next.name() + " keeps re-arming at " + now);
+            }
             now = Math.max(now, next.deadline);
-            next.deadline = NEVER;
+            next.cancel();
             next.fire(now);
         }
         now = Math.max(now, target);
@@ -136,7 +147,7 @@ public final class VirtualClock {
                 break;
             }
             now = Math.max(now, next.deadline);
-            next.deadline = NEVER;
+            next.cancel();
             next.fire(now);
         }
         now = Math.max(now, host);
@@ -172,7 +183,14 @@ public final class VirtualClock {
         return true;
     }
 
+    void timersChanged() {
+        earliestKnown = false;
+    }
+
     private ClockTimer earliest() {
+        if (earliestKnown) {
+            return earliest;
+        }
         ClockTimer best = null;
         for (int i = 0; i < timers.size(); i++) {
             ClockTimer timer = timers.get(i);
@@ -180,6 +198,8 @@ public final class VirtualClock {
                 best = timer;
             }
         }
+        earliest = best;
+        earliestKnown = true;
         return best;
     }
 

@@ -4,8 +4,6 @@ import dev.hve.platform.clock.ClockTimer;
 import dev.hve.platform.clock.VirtualClock;
 import dev.hve.platform.io.PortDevice;
 import dev.hve.platform.irq.IrqLine;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * The Motorola MC146818A real-time clock and its CMOS RAM, at index port 0x70 and data port 0x71
@@ -76,7 +74,8 @@ public final class Mc146818Rtc implements PortDevice {
     private long origin;
     /** When updates are stopped (SET, or the divider in reset), the time held. */
     private boolean frozen;
-    private long frozenSeconds;
+    private final RtcDateTime held = new RtcDateTime();
+    private final RtcDateTime scratch = new RtcDateTime();
 
     /** @param epochSeconds the time of day (UTC) at clock time zero */
     public Mc146818Rtc(VirtualClock clock, IrqLine irq8, long epochSeconds) {
@@ -172,10 +171,8 @@ public final class Mc146818Rtc implements PortDevice {
         return (registerA & 0x70) == A_DIVIDER_NORMAL;
     }
 
+    /** Seconds since the epoch the running clock shows now (only while not {@link #frozen}). */
     private long currentSeconds() {
-        if (frozen) {
-            return frozenSeconds;
-        }
         return baseSeconds + Math.floorDiv(clock.now() - origin, SECOND);
     }
 
@@ -187,48 +184,48 @@ public final class Mc146818Rtc implements PortDevice {
         return phase >= SECOND - UIP_LEAD_NANOS || (phase < UPDATE_CYCLE_NANOS && clock.now() - origin >= SECOND);
     }
 
+    /** The registers as they stand: the held values, or the running time broken down. */
+    private RtcDateTime registers() {
+        if (frozen) {
+            return held;
+        }
+        scratch.fill(currentSeconds());
+        return scratch;
+    }
+
     private int timeRegister(int register) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(currentSeconds(), 0, ZoneOffset.UTC);
+        RtcDateTime t = registers();
         return switch (register) {
-            case SECONDS -> encode(t.getSecond());
-            case MINUTES -> encode(t.getMinute());
-            case HOURS -> encodeHour(t.getHour());
-            case DAY_OF_WEEK -> encode(t.getDayOfWeek().getValue() % 7 + 1); // Sunday = 1
-            case DAY_OF_MONTH -> encode(t.getDayOfMonth());
-            case MONTH -> encode(t.getMonthValue());
-            case YEAR -> encode(t.getYear() % 100);
-            default -> encode(t.getYear() / 100);
+            case SECONDS -> encode(t.second);
+            case MINUTES -> encode(t.minute);
+            case HOURS -> encodeHour(t.hour);
+            case DAY_OF_WEEK -> encode(t.dayOfWeek);
+            case DAY_OF_MONTH -> encode(t.dayOfMonth);
+            case MONTH -> encode(t.month);
+            case YEAR -> encode(t.year % 100);
+            default -> encode(t.year / 100);
         };
     }
 
     private void writeTime(int register, int value) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(currentSeconds(), 0, ZoneOffset.UTC);
+        RtcDateTime t = registers();
         int field = register == HOURS ? decodeHour(value) : decode(value);
-        try {
-            t = switch (register) {
-                case SECONDS -> t.withSecond(field);
-                case MINUTES -> t.withMinute(field);
-                case HOURS -> t.withHour(field);
-                case DAY_OF_MONTH -> t.withDayOfMonth(field);
-                case MONTH -> t.withMonth(field);
-                case YEAR -> t.withYear(t.getYear() / 100 * 100 + field);
-                case CENTURY -> t.withYear(field * 100 + t.getYear() % 100);
-                default -> t; // the day of week follows from the date
-            };
-        } catch (java.time.DateTimeException e) {
-            return; // an impossible value (day 31 of a 30-day month, hour 25): the chip would count garbage
+        switch (register) {
+            case SECONDS -> t.second = field;
+            case MINUTES -> t.minute = field;
+            case HOURS -> t.hour = field;
+            case DAY_OF_WEEK -> t.dayOfWeek = field;
+            case DAY_OF_MONTH -> t.dayOfMonth = field;
+            case MONTH -> t.month = field;
+            case YEAR -> t.year = t.year / 100 * 100 + field;
+            default -> t.year = field * 100 + t.year % 100;
         }
-        setSeconds(t.toEpochSecond(ZoneOffset.UTC));
-    }
-
-    private void setSeconds(long seconds) {
-        if (frozen) {
-            frozenSeconds = seconds;
-        } else {
+        if (!frozen) {
+            // A write to a running clock takes effect at once; the divider chain keeps its phase.
             long phase = Math.floorMod(clock.now() - origin, SECOND);
             collectFlags();
             origin = clock.now() - phase;
-            baseSeconds = seconds;
+            baseSeconds = t.toEpochSeconds();
             flagsUpTo = clock.now();
         }
     }
@@ -293,7 +290,7 @@ public final class Mc146818Rtc implements PortDevice {
 
     private void freeze() {
         if (!frozen) {
-            frozenSeconds = currentSeconds();
+            held.fill(currentSeconds());
             frozen = true;
         }
     }
@@ -301,7 +298,7 @@ public final class Mc146818Rtc implements PortDevice {
     private void thaw(long newOrigin) {
         if (frozen) {
             frozen = false;
-            baseSeconds = frozenSeconds;
+            baseSeconds = held.toEpochSeconds();
             origin = newOrigin;
             flagsUpTo = clock.now();
         }
@@ -361,16 +358,19 @@ public final class Mc146818Rtc implements PortDevice {
         return VirtualClock.scale(sinceOrigin, TIME_BASE_HZ) / periodTicks;
     }
 
-    /** How many update cycles have ended by {@code at} (the k-th ends 1984 us after second k). */
+    /**
+     * How many update cycles have ended by {@code at}. Update k (k = 1, 2, ...) starts k seconds
+     * after {@link #origin}, moves the time to {@code baseSeconds + k} and ends 1984 us later.
+     */
     private long updatesEndedBy(long at) {
-        return Math.floorDiv(at - origin - UPDATE_CYCLE_NANOS, SECOND);
+        return Math.max(0, Math.floorDiv(at - origin - UPDATE_CYCLE_NANOS, SECOND));
     }
 
     private boolean alarmMatches(long seconds) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        return alarmField(cmos[SECONDS_ALARM], encode(t.getSecond()))
-            && alarmField(cmos[MINUTES_ALARM], encode(t.getMinute()))
-            && alarmField(cmos[HOURS_ALARM], encodeHour(t.getHour()));
+        scratch.fill(seconds);
+        return alarmField(cmos[SECONDS_ALARM], encode(scratch.second))
+            && alarmField(cmos[MINUTES_ALARM], encode(scratch.minute))
+            && alarmField(cmos[HOURS_ALARM], encodeHour(scratch.hour));
     }
 
     /** An alarm byte with both top bits set is "don't care" and matches every value. */

@@ -9,6 +9,7 @@ import dev.hve.platform.irq.InterruptController;
 import dev.hve.platform.irq.Ioapic;
 import dev.hve.platform.irq.IrqLine;
 import dev.hve.platform.irq.LocalApic;
+import dev.hve.platform.irq.LocalApicMsrs;
 import dev.hve.platform.irq.LocalApicWindow;
 import dev.hve.platform.irq.PicPair;
 import dev.hve.platform.mmio.MmioBus;
@@ -67,6 +68,7 @@ public final class PcChipset {
     private final Ioapic ioapic = new Ioapic(apicBus);
     private final LocalApic[] localApics;
     private final InterruptController interrupts;
+    private final LocalApicMsrs localApicMsrs;
     private final Pit8254 pit;
     private final PortB portB;
     private final Mc146818Rtc rtc;
@@ -88,6 +90,7 @@ public final class PcChipset {
         }
         apicBus.attach(localApics);
         interrupts = new InterruptController(pic, localApics);
+        localApicMsrs = new LocalApicMsrs(localApics);
 
         pit = new Pit8254(clock, isaIrq("irq0-pit", 0));
         portB = new PortB(clock, pit);
@@ -189,6 +192,11 @@ public final class PcChipset {
 
     public InterruptController interrupts() {
         return interrupts;
+    }
+
+    /** IA32_APIC_BASE and IA32_TSC_DEADLINE, for the MSR policy. */
+    public LocalApicMsrs localApicMsrs() {
+        return localApicMsrs;
     }
 
     public LocalApic localApic(int vcpu) {

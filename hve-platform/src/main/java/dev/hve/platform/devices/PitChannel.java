@@ -142,6 +142,12 @@ final class PitChannel {
             awaitingTrigger = true;
             return;
         }
+        if (periodic && !gate) {
+            // Modes 2 and 3 hold off while GATE is low; its rising edge loads the count.
+            loadedCount = n;
+            counting = false;
+            return;
+        }
         valueBeforeLoad = counting ? value(tick) : loadedCount == 0 ? 0 : valueBeforeLoad;
         start(n, tick + 1);
     }
@@ -183,8 +189,9 @@ final class PitChannel {
                     valueBeforeLoad = value(tick);
                     counting = false;
                 } else if (rising && programmed && loadedCount != 0) {
-                    // A rising gate reloads the counter on the next CLK pulse.
-                    start(loadedCount, tick + 1);
+                    // A rising gate reloads the count register on the next CLK pulse.
+                    pendingFromTick = -1;
+                    start(countOf(countRegister), tick + 1);
                 }
             }
             case 1, 5 -> {

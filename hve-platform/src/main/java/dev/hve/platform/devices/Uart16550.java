@@ -54,6 +54,7 @@ public final class Uart16550 implements PortDevice {
     static final int FCR_CLEAR_RX = 0x02;
     static final int FCR_CLEAR_TX = 0x04;
 
+    static final int LCR_BREAK = 0x40;
     static final int LCR_DLAB = 0x80;
 
     static final int MCR_DTR = 0x01;
@@ -170,7 +171,7 @@ public final class Uart16550 implements PortDevice {
                 }
             }
             case IIR_FCR -> writeFcr(v);
-            case LCR -> lcr = v;
+            case LCR -> writeLcr(v);
             case MCR -> writeMcr(v & 0x1F);
             case SCR -> scr = v;
             default -> { } // LSR and MSR are read-only (factory test writes ignored)
@@ -316,6 +317,19 @@ public final class Uart16550 implements PortDevice {
         }
         // FCR_CLEAR_TX: the transmitter never holds data here.
         restartTimeout();
+    }
+
+    /**
+     * LCR. Setting the break bit in loopback makes the receiver see a break: BI and a zero
+     * character in the FIFO (datasheet, LSR bit 4). Outside loopback a break has no wire to go to.
+     */
+    private void writeLcr(int v) {
+        boolean breakStarts = (v & LCR_BREAK) != 0 && (lcr & LCR_BREAK) == 0;
+        lcr = v;
+        if (breakStarts && loopback()) {
+            lsrErrors |= LSR_BI;
+            receive(0);
+        }
     }
 
     private void clearReceiver() {

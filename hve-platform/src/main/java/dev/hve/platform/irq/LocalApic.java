@@ -1,6 +1,8 @@
 package dev.hve.platform.irq;
 
 import dev.hve.platform.clock.VirtualClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One vCPU's local APIC in xAPIC mode (Intel SDM Vol. 3A, chapter "Advanced Programmable Interrupt
@@ -9,10 +11,12 @@ import dev.hve.platform.clock.VirtualClock;
  *
  * <p>The timer ({@link ApicTimer}) counts a 1 GHz bus clock ({@link #TIMER_HZ}) taken from the
  * {@link VirtualClock}, divided per the divide configuration register; TSC-deadline mode compares
- * against the clock's TSC. INIT and start-up IPIs are latched here for the machine to collect with {@link #takeInit()}
- * and {@link #takeStartupVector()}.
+ * against the clock's TSC. INIT and start-up IPIs are latched here for the machine to collect
+ * with {@link #takeInit()} and {@link #takeStartupVector()}.
  */
 public final class LocalApic {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalApic.class);
 
     public static final long DEFAULT_BASE = 0xFEE0_0000L;
     public static final int MMIO_SIZE = 0x1000;
@@ -82,7 +86,6 @@ public final class LocalApic {
     private final int index;
     private final int initialId;
     private final boolean bsp;
-    private final VirtualClock clock;
     private final ApicBus bus;
     private final ApicTimer timer;
 
@@ -115,7 +118,6 @@ public final class LocalApic {
         this.index = index;
         this.initialId = apicId;
         this.bsp = bsp;
-        this.clock = clock;
         this.bus = bus;
         this.timer = new ApicTimer(clock, "lapic" + index + "-timer", () -> deliverLocal(LVT_TIMER));
         powerUp();
@@ -205,6 +207,10 @@ public final class LocalApic {
             return false;
         }
         boolean wasEnabled = hardwareEnabled();
+        if ((value & BASE_ADDRESS_MASK) != DEFAULT_BASE && (value & BASE_ADDRESS_MASK) != baseAddress()) {
+            LOG.warn("vCPU {} moves its local APIC to 0x{}; relocation is not modeled, the registers stay at 0x{}",
+                index, Long.toHexString(value & BASE_ADDRESS_MASK), Long.toHexString(DEFAULT_BASE));
+        }
         apicBase = value;
         if (wasEnabled && !hardwareEnabled()) {
             long kept = apicBase;

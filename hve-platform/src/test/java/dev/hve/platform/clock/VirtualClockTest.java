@@ -91,4 +91,15 @@ class VirtualClockTest {
         clock.poll();
         assertEquals(1, fired.size());
     }
+
+    @Test
+    void aTimerThatNeverMovesOnIsReportedInsteadOfHanging() {
+        VirtualClock clock = VirtualClock.instructionDriven();
+        ClockTimer[] stuck = new ClockTimer[1];
+        stuck[0] = clock.newTimer("stuck", now -> stuck[0].arm(now));
+        stuck[0].arm(10);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> clock.advance(100));
+        assertTrue(e.getMessage().contains("stuck"));
+    }
 }

@@ -168,4 +168,38 @@ class Mc146818RtcTest {
         clock.advance(1);
         assertEquals(0x59, cmos(0x00));
     }
+
+    @Test
+    void noUpdateHasEndedBeforeTheFirstSecond() {
+        setCmos(0x0A, 0x20); // no periodic rate
+        clock.advance(SECOND / 2);
+        assertEquals(0x00, cmos(0x0C));
+        clock.advance(SECOND / 2 + 1_983_999);
+        assertEquals(0x00, cmos(0x0C), "the first update cycle has not ended yet");
+        clock.advance(1);
+        assertEquals(0x10, cmos(0x0C), "UF");
+        assertEquals(0x00, cmos(0x0C), "cleared by the read");
+    }
+
+    @Test
+    void linuxSetTimeOrderWritesTheMonthBeforeTheDay() {
+        // mc146818_set_time: SET, then year, month, day, hours, minutes, seconds, then clear SET.
+        clock.advance(3 * 86_400 * SECOND); // 2024-03-03
+        setCmos(0x0B, 0x82);
+        setCmos(0x07, 0x31); // day 31 first so the next month write is impossible for a moment
+        setCmos(0x0B, 0x02);
+        setCmos(0x0B, 0x82);
+        setCmos(0x09, 0x25);
+        setCmos(0x08, 0x02); // February 31 for now
+        setCmos(0x07, 0x15);
+        setCmos(0x04, 0x10);
+        setCmos(0x02, 0x20);
+        setCmos(0x00, 0x30);
+        setCmos(0x0B, 0x02);
+        assertEquals(0x25, cmos(0x09));
+        assertEquals(0x02, cmos(0x08));
+        assertEquals(0x15, cmos(0x07));
+        assertEquals(0x10, cmos(0x04));
+        assertEquals(0x07, cmos(0x06), "2025-02-15 is a Saturday");
+    }
 }

@@ -149,4 +149,20 @@ class PcChipsetTest {
         clock.advance(1_000_000); // the scripted byte arrives, but its interrupt is not enabled
         assertFalse(chipset.waitForWakeup(0, 1_000_000));
     }
+
+    @Test
+    void apicMsrsReachTheRightVcpu() {
+        var msrs = chipset.localApicMsrs();
+        assertTrue(msrs.handles(0x1B) && msrs.handles(0x6E0));
+        assertFalse(msrs.handles(0x10));
+        assertEquals(0xFEE0_0900L, msrs.read(0, 0x1B));
+        assertEquals(0xFEE0_0800L, msrs.read(1, 0x1B));
+        assertFalse(msrs.write(1, 0x1B, 0xFEE0_0C00L), "x2APIC enable: #GP");
+        assertTrue(msrs.write(1, 0x1B, 0xFEE0_0000L));
+        chipset.setCurrentVcpu(1);
+        assertEquals(0xFFFF_FFFFL, mmio.read(0xFEE0_0030L, 4), "a disabled APIC no longer answers");
+        chipset.setCurrentVcpu(0);
+        assertEquals(0x0005_0014L, mmio.read(0xFEE0_0030L, 4));
+        assertEquals(0, msrs.read(0, 0x6E0));
+    }
 }

@@ -256,4 +256,25 @@ class Pit8254Test {
         advanceToTick(load + 150);
         assertTrue(pic.level(0));
     }
+
+    @Test
+    void mode2WaitsForGateHighAndRestartsOnItsRisingEdge() {
+        bus.write(0x61, 1, 0x00);
+        bus.write(0x43, 1, 0xB4); // counter 2, lo/hi, mode 2
+        bus.write(0x42, 1, 20);
+        bus.write(0x42, 1, 0);
+        clock.advance(1_000_000);
+        assertTrue(pit.out2(), "GATE low holds OUT high");
+        long rise = tick();
+        bus.write(0x61, 1, 0x01);
+        advanceToTick(rise + 1 + 5);
+        assertEquals(15, pit.count(2));
+        bus.write(0x61, 1, 0x00);
+        advanceToTick(rise + 100);
+        assertEquals(15, pit.count(2), "counting stops with GATE low");
+        long again = tick();
+        bus.write(0x61, 1, 0x01);
+        advanceToTick(again + 1);
+        assertEquals(20, pit.count(2), "the rising edge reloads the full count");
+    }
 }

@@ -210,4 +210,17 @@ class Uart16550Test {
         out(MCR, 0x10 | 0x0B);
         assertEquals(0xB4, in(MSR), "RI trailing edge");
     }
+
+    @Test
+    void breakInLoopbackIsAReceiverLineStatusInterrupt() {
+        uart(SerialInput.none());
+        out(LCR, 0x03);
+        out(MCR, 0x10);
+        out(IER, 0x05); // received data and line status
+        out(LCR, 0x43); // set break
+        assertEquals(0x06, in(IIR), "line status outranks the received zero");
+        assertEquals(0x71, in(LSR), "BI with the zero character");
+        assertEquals(0x04, in(IIR));
+        assertEquals(0, in(THR));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.hve.svm.exit;
 
+import dev.hve.emulator.EventType;
 import dev.hve.emulator.X86Core;
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.control.HypercallInstruction;
@@ -115,11 +116,14 @@ public final class SvmGuestControls implements GuestControls {
     }
 
     /**
-     * Whether a pending virtual interrupt (V_IRQ) would be taken now, which the VINTR intercept
-     * turns into #VMEXIT(VINTR) (§15.21.1): the guest is interruptible and the interrupt's
-     * priority beats V_TPR unless V_IGN_TPR.
+     * A pending virtual interrupt (V_IRQ) is taken when the guest is interruptible and its
+     * priority beats V_TPR, unless V_IGN_TPR (§15.21.4). With the VINTR intercept that is
+     * #VMEXIT(VINTR) instead (§15.21.1), which is how a hypervisor waits for an interrupt window;
+     * without it the processor delivers V_INTR_VECTOR through the guest's IDT and clears V_IRQ.
+     *
+     * @return true when guest mode was left
      */
-    public boolean virtualInterruptTaken(boolean interruptible) {
+    public boolean virtualInterrupt(boolean interruptible) {
         if ((vintr & VintrControl.V_IRQ) == 0 || !interruptible) {
             return false;
         }
@@ -129,16 +133,20 @@ public final class SvmGuestControls implements GuestControls {
                 return false;
             }
         }
-        if (!intercepted3(InterceptBits.VINTR)) {
-            return false;
+        if (intercepted3(InterceptBits.VINTR)) {
+            record(SvmExitCode.VMEXIT_VINTR, 0, 0, 0);
+            return true;
         }
-        record(SvmExitCode.VMEXIT_VINTR, 0, 0, 0);
-        return true;
+        vintr &= ~VintrControl.V_IRQ;
+        vmcb.write64(VmcbLayout.VINTR_CONTROL, vmcb.read64(VmcbLayout.VINTR_CONTROL) & ~VintrControl.V_IRQ);
+        core.watchBoundaries(false);
+        int vector = (int) ((vintr & VintrControl.V_INTR_VECTOR_MASK) >>> VintrControl.V_INTR_VECTOR_SHIFT);
+        return !core.deliverEvent(EventType.EXTERNAL_INTERRUPT, vector, false, 0, 0);
     }
 
     /** Whether the core must report instruction boundaries: a virtual interrupt is pending. */
     public boolean watchesBoundaries() {
-        return (vintr & VintrControl.V_IRQ) != 0 && intercepted3(InterceptBits.VINTR);
+        return (vintr & VintrControl.V_IRQ) != 0;
     }
 
     // ---- GuestControls ----
@@ -320,7 +328,7 @@ public final class SvmGuestControls implements GuestControls {
 
     @Override
     public boolean instructionBoundary(boolean interruptible) {
-        return virtualInterruptTaken(interruptible);
+        return virtualInterrupt(interruptible);
     }
 
     @Override

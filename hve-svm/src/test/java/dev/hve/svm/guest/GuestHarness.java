@@ -25,10 +25,15 @@ final class GuestHarness {
     static final long IDT = 0x6000;
     static final long GDT = 0x500;
 
-    final SvmVm vm = new SvmVm(TestHosts.amd());
+    final SvmVm vm;
     final SvmVcpu vcpu;
 
     GuestHarness(int... code) {
+        this(TestHosts.amd(), code);
+    }
+
+    GuestHarness(dev.hve.api.HostCpu host, int... code) {
+        vm = new SvmVm(host);
         vm.setMemoryMap(MemoryMap.ram(0x20_0000));
         vcpu = (SvmVcpu) vm.createVcpu();
         byte[] bytes = new byte[code.length];

@@ -52,6 +52,11 @@ public final class FirstLevelExitHandler {
             return Internal.NONE;
         }
         switch (ExitReason.basic(reasonField)) {
+            case ExitReason.IO_INSTRUCTION:
+                // An access that wraps past FFFFH exits whatever the bitmaps say (§26.1.3); the
+                // monitor sees it only if it asked for one of the ports touched.
+                return touchesInterceptedPort(vmcs.read(VmcsField.EXIT_QUALIFICATION), config)
+                    ? Internal.NONE : Internal.PASS_THROUGH;
             case ExitReason.CPUID:
                 return config.cpuid() ? Internal.NONE : Internal.PASS_THROUGH;
             case ExitReason.MSR_READ:
@@ -90,6 +95,16 @@ public final class FirstLevelExitHandler {
             default:
                 return Internal.NONE;
         }
+    }
+
+    private static boolean touchesInterceptedPort(long qualification, InterceptConfig config) {
+        int port = ExitQualification.ioPort(qualification);
+        for (int i = 0; i < ExitQualification.ioSize(qualification); i++) {
+            if (config.interceptsPort((port + i) & 0xFFFF)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,10 +1,13 @@
-package dev.hve.svm.entry;
+package dev.hve.svm;
 
 import dev.hve.emulator.EventType;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.svm.cpu.HostFeatures;
+import dev.hve.svm.entry.GuestStateTransfer;
+import dev.hve.svm.entry.SoftwareSaveArea;
+import dev.hve.svm.entry.VmrunChecks;
 import dev.hve.svm.event.EventInj;
 import dev.hve.svm.exit.SvmExitCode;
 import dev.hve.svm.exit.SvmGuestControls;
@@ -17,7 +20,7 @@ import dev.hve.svm.vmcb.VmcbLayout;
  * code; the #VMEXIT record is written by {@link SvmGuestControls} as events occur, and the guest
  * state is saved back to the VMCB here.
  */
-public final class Vmrun {
+final class Vmrun {
 
     private static final long CR0_PG = CpuState.CR0_PG;
 
@@ -29,7 +32,7 @@ public final class Vmrun {
     private String lastFailure;
     private long lastNcr3 = -1;
 
-    public Vmrun(Vmcb vmcb, X86Core core, SvmGuestControls controls, HostFeatures features, SoftwareSaveArea software) {
+    Vmrun(Vmcb vmcb, X86Core core, SvmGuestControls controls, HostFeatures features, SoftwareSaveArea software) {
         this.vmcb = vmcb;
         this.core = core;
         this.controls = controls;
@@ -38,7 +41,7 @@ public final class Vmrun {
     }
 
     /** Which consistency check the last VMEXIT_INVALID came from. */
-    public String lastFailure() {
+    String lastFailure() {
         return lastFailure;
     }
 
@@ -46,7 +49,7 @@ public final class Vmrun {
      * Executes VMRUN and returns at #VMEXIT with its EXITCODE. At most {@code budget} guest
      * instructions retire; when they have, a physical interrupt is modeled (#VMEXIT(INTR)).
      */
-    public long run(long budget) {
+    long run(long budget) {
         String failure = VmrunChecks.check(vmcb, features, core.memory());
         if (failure != null) {
             lastFailure = failure;
@@ -58,14 +61,22 @@ public final class Vmrun {
         }
         lastFailure = null;
         controls.loadControls();
-        flushTlbIfNeeded();
-        GuestStateTransfer.load(vmcb, software, core.state());
+        loadGuestState();
         try {
             enterGuest(budget);
         } finally {
             GuestStateTransfer.save(core.state(), vmcb, software);
         }
         return vmcb.read64(VmcbLayout.EXITCODE);
+    }
+
+    /**
+     * Loads the VMCB's guest state into the core, first dropping cached translations the new
+     * state makes stale. Also used when the monitor inspects guest memory between runs.
+     */
+    void loadGuestState() {
+        flushTlbIfNeeded();
+        GuestStateTransfer.load(vmcb, software, core.state());
     }
 
     private void enterGuest(long budget) {
@@ -80,7 +91,8 @@ public final class Vmrun {
                 return;
             }
         }
-        if (controls.virtualInterruptTaken(core.interruptible())) {
+        if (controls.virtualInterrupt(core.interruptible())) {
+            recordInterruptedDelivery();
             return;
         }
         core.watchBoundaries(controls.watchesBoundaries());

@@ -1,0 +1,36 @@
+package dev.hve.difftests.harness;
+
+import dev.hve.difftests.asm.Mode;
+
+/**
+ * Divergences this suite has already found and reported (see difftests/README.md, "Findings"),
+ * tolerated so that the ordinary build stays green while the owning module fixes them. Each entry
+ * is as narrow as the bug. {@code -Dhve.pbt.strict=true} turns all of them off, which is how to
+ * check whether a fix landed: the properties must then pass without this class's help.
+ */
+public final class KnownDivergences {
+
+    private KnownDivergences() {
+    }
+
+    public static boolean strict() {
+        return Boolean.getBoolean("hve.pbt.strict");
+    }
+
+    /**
+     * Finding 1: in real mode no exception pushes an error code, yet on VMX an intercepted #GP/#PF-
+     * class exception reports one (VM-exit interruption information bit 11 set): the core passes
+     * the protected-mode error-code flag to GuestControls.exception and VMX records it verbatim.
+     * SVM derives it from CR0.PE and reports none.
+     */
+    public static ExitEvent normalize(Mode mode, ExitEvent e) {
+        if (strict()) {
+            return e;
+        }
+        if (mode == Mode.BITS16 && e.kind().equals("exception")) {
+            return new ExitEvent(e.retired(), e.rip(), e.kind(),
+                e.payload().replaceAll("error=0x[0-9a-f]+ hasError=(true|false)", "error=? hasError=?"));
+        }
+        return e;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hve.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each benchmark's set-up and one operation, so the benchmarks can't rot between runs of JMH.
+ * Nothing here is timed: speed is measured only by JMH and bench/compare.sh.
+ */
+class BenchmarksRunTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {32, 64})
+    void decodesTheWholeCorpus(int bits) {
+        DecodeBenchmark benchmark = new DecodeBenchmark();
+        benchmark.bits = bits;
+        benchmark.setUp();
+        assertTrue(benchmark.decode() > DecodeBenchmark.BATCH, "every instruction is at least one byte");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mix_alu", "mix_mem", "mix_branch", "tlb_hit", "tlb_miss"})
+    void bareCoreRunsEachGuest(String guest) {
+        CoreInterpreterBenchmark benchmark = new CoreInterpreterBenchmark();
+        benchmark.guest = guest;
+        benchmark.setUp();
+        benchmark.run();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vmx", "svm"})
+    void interpreterMixesRunOnEachBackend(String backend) {
+        for (String mix : new String[] {"alu", "mem", "branch"}) {
+            InterpreterBenchmark benchmark = new InterpreterBenchmark();
+            benchmark.backend = backend;
+            benchmark.mix = mix;
+            benchmark.setUp();
+            long before = benchmark.vcpuRetired();
+            assertEquals(before + InterpreterBenchmark.INSTRUCTIONS, benchmark.run());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vmx", "svm"})
+    void exitRoundTripsRunOnEachBackend(String backend) {
+        for (String exit : new String[] {"portio", "cpuid"}) {
+            ExitBenchmark benchmark = new ExitBenchmark();
+            benchmark.backend = backend;
+            benchmark.exit = exit;
+            benchmark.setUp();
+            benchmark.roundTrip();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vmx", "svm"})
+    void tlbPathsRunOnEachBackend(String backend) {
+        for (String path : new String[] {"hit", "miss"}) {
+            TlbBenchmark benchmark = new TlbBenchmark();
+            benchmark.backend = backend;
+            benchmark.path = path;
+            benchmark.setUp();
+            benchmark.load();
+        }
+    }
+
+    @Test
+    @Disabled("the platform does not dispatch MMIO exits yet (no MMIO decode + emulate, no I/O APIC on the MMIO bus)")
+    void mmioRunsOnEachBackend() {
+        for (String backend : new String[] {"vmx", "svm"}) {
+            MmioBenchmark benchmark = new MmioBenchmark();
+            benchmark.backend = backend;
+            benchmark.setUp();
+            benchmark.access();
+        }
+    }
+}

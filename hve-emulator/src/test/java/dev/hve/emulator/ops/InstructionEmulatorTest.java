@@ -1,0 +1,114 @@
+package dev.hve.emulator.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hve.emulator.TestMachine;
+import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.cpuid.CpuModels;
+import dev.hve.emulator.exec.Fault;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** MMIO-style emulation of single instructions through {@link EmulationOps}. */
+class InstructionEmulatorTest {
+
+    /** Code in an array at linear 0x1000; "MMIO" at 0xFEE00000 recorded; everything else RAM-less. */
+    private static final class Ops implements EmulationOps {
+        final CpuState regs = new TestMachine().long64().s;
+        final byte[] code;
+        final List<String> accesses = new ArrayList<>();
+        long mmioValue = 0x1122_3344_5566_7788L;
+
+        Ops(int... bytes) {
+            code = new byte[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                code[i] = (byte) bytes[i];
+            }
+            regs.rip = 0x1000;
+        }
+
+        @Override
+        public void readState(CpuState state) {
+            System.arraycopy(regs.gpr, 0, state.gpr, 0, 16);
+            state.rip = regs.rip;
+            state.rflags = regs.rflags;
+            for (int i = 0; i < 8; i++) {
+                state.segmentSelector[i] = regs.segmentSelector[i];
+                state.segmentBase[i] = regs.segmentBase[i];
+                state.segmentLimit[i] = regs.segmentLimit[i];
+                state.segmentAttributes[i] = regs.segmentAttributes[i];
+            }
+            state.cr0 = regs.cr0;
+            state.cr4 = regs.cr4;
+            state.efer = regs.efer;
+            state.cpl = regs.cpl;
+        }
+
+        @Override
+        public void writeState(CpuState state) {
+            System.arraycopy(state.gpr, 0, regs.gpr, 0, 16);
+            regs.rip = state.rip;
+            regs.rflags = state.rflags;
+        }
+
+        @Override
+        public long readMemory(long linear, int size) {
+            accesses.add("r" + size + "@" + Long.toHexString(linear));
+            if (linear < 0xFEE0_0000L) {
+                throw new Fault().set(Fault.PF, true, 0, linear);
+            }
+            return mmioValue & (size == 8 ? -1L : (1L << (8 * size)) - 1);
+        }
+
+        @Override
+        public void writeMemory(long linear, int size, long value) {
+            accesses.add("w" + size + "@" + Long.toHexString(linear) + "=" + Long.toHexString(value));
+        }
+
+        @Override
+        public int fetchByte(long linear) {
+            return code[(int) (linear - 0x1000)];
+        }
+    }
+
+    @Test
+    void storeToMmio() {
+        Ops ops = new Ops(0x89, 0x43, 0x10); // mov [rbx+0x10], eax
+        ops.regs.gpr[0] = 0xDEAD_BEEF_CAFEL;
+        ops.regs.gpr[3] = 0xFEE0_0000L;
+        InstructionEmulator e = new InstructionEmulator(CpuModels.intel());
+        assertEquals(InstructionEmulator.Outcome.OK, e.emulate(ops));
+        assertEquals(List.of("w4@fee00010=beefcafe"), ops.accesses);
+        assertEquals(0x1003, ops.regs.rip);
+        assertEquals(3, e.instruction().length);
+    }
+
+    @Test
+    void loadFromMmioAndReadModifyWrite() {
+        Ops ops = new Ops(0x48, 0x8B, 0x0B); // mov rcx, [rbx]
+        ops.regs.gpr[3] = 0xFEE0_0020L;
+        InstructionEmulator e = new InstructionEmulator(CpuModels.amd());
+        assertEquals(InstructionEmulator.Outcome.OK, e.emulate(ops));
+        assertEquals(0x1122_3344_5566_7788L, ops.regs.gpr[1]);
+        Ops or = new Ops(0x83, 0x0B, 0x01); // or dword [rbx], 1
+        or.regs.gpr[3] = 0xFEE0_0000L;
+        or.mmioValue = 0x80;
+        assertEquals(InstructionEmulator.Outcome.OK, e.emulate(or));
+        assertEquals(List.of("r4@fee00000", "w4@fee00000=81"), or.accesses);
+        assertEquals(0, or.regs.rflags & CpuState.ZF);
+    }
+
+    @Test
+    void faultsAreReportedWithoutWriteBack() {
+        Ops ops = new Ops(0x8B, 0x03); // mov eax, [rbx]
+        ops.regs.gpr[3] = 0x5000;
+        ops.regs.gpr[0] = 7;
+        InstructionEmulator e = new InstructionEmulator(CpuModels.intel());
+        assertEquals(InstructionEmulator.Outcome.EXCEPTION, e.emulate(ops));
+        assertEquals(Fault.PF, e.vector());
+        assertEquals(0x5000, e.faultAddress());
+        assertEquals(7, ops.regs.gpr[0]);
+        assertEquals(0x1000, ops.regs.rip);
+    }
+}

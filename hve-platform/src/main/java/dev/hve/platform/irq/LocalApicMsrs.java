@@ -1,0 +1,47 @@
+package dev.hve.platform.irq;
+
+/**
+ * The local APIC's MSRs, for the machine's MSR policy to delegate to: IA32_APIC_BASE (0x1B) and
+ * IA32_TSC_DEADLINE (0x6E0) (Intel SDM Vol. 4, "Model-Specific Registers"). The x2APIC range
+ * (0x800-0x8FF) is not handled: x2APIC is not offered, so those accesses must #GP.
+ */
+public final class LocalApicMsrs {
+
+    public static final int IA32_APIC_BASE = 0x1B;
+    public static final int IA32_TSC_DEADLINE = 0x6E0;
+
+    private final LocalApic[] apics;
+
+    public LocalApicMsrs(LocalApic[] apics) {
+        this.apics = apics.clone();
+    }
+
+    public boolean handles(int msr) {
+        return msr == IA32_APIC_BASE || msr == IA32_TSC_DEADLINE;
+    }
+
+    /** RDMSR on vCPU {@code vcpu}; only for an MSR this {@link #handles}. */
+    public long read(int vcpu, int msr) {
+        LocalApic apic = apics[vcpu];
+        return switch (msr) {
+            case IA32_APIC_BASE -> apic.apicBase();
+            case IA32_TSC_DEADLINE -> apic.readTscDeadline();
+            default -> throw new IllegalArgumentException("not a local APIC MSR: 0x" + Integer.toHexString(msr));
+        };
+    }
+
+    /** WRMSR on vCPU {@code vcpu}; false means the guest gets #GP. */
+    public boolean write(int vcpu, int msr, long value) {
+        LocalApic apic = apics[vcpu];
+        switch (msr) {
+            case IA32_APIC_BASE -> {
+                return apic.writeApicBase(value);
+            }
+            case IA32_TSC_DEADLINE -> {
+                apic.writeTscDeadline(value);
+                return true;
+            }
+            default -> throw new IllegalArgumentException("not a local APIC MSR: 0x" + Integer.toHexString(msr));
+        }
+    }
+}
