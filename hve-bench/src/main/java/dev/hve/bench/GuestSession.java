@@ -1,8 +1,8 @@
 package dev.hve.bench;
 
 import dev.hve.api.Vcpu;
-import dev.hve.platform.Machine;
-import dev.hve.platform.MachineConfig;
+import dev.hve.platform.machine.Machine;
+import dev.hve.platform.machine.MachineConfig;
 import dev.hve.platform.RunLimits;
 import dev.hve.platform.RunOutcome;
 import dev.hve.platform.boot.BootException;

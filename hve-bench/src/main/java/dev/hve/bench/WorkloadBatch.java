@@ -1,7 +1,7 @@
 package dev.hve.bench;
 
-import dev.hve.platform.Machine;
-import dev.hve.platform.MachineConfig;
+import dev.hve.platform.machine.Machine;
+import dev.hve.platform.machine.MachineConfig;
 import dev.hve.platform.RunLimits;
 import dev.hve.platform.RunOutcome;
 import java.io.BufferedOutputStream;

@@ -23,15 +23,25 @@ public final class ExitDispatcher {
     private final MsrPolicy msrs;
     private final HypercallDispatch hypercalls;
     private final GuestMemory memory;
+    private final MmioEmulation mmio;
+    private final HaltPolicy halt;
     private long lastPortValue;
 
+    /** What the machine does when a vCPU executes HLT: wait for an interrupt, or end the run. */
+    public interface HaltPolicy {
+        /** The vCPU has completed its HLT; returns null to go on, or how the run ends. */
+        RunOutcome halted(Vcpu vcpu, long rip);
+    }
+
     public ExitDispatcher(IoPortBus ioBus, CpuidPolicy cpuid, MsrPolicy msrs, HypercallDispatch hypercalls,
-                          GuestMemory memory) {
+                          GuestMemory memory, MmioEmulation mmio, HaltPolicy halt) {
         this.ioBus = ioBus;
         this.cpuid = cpuid;
         this.msrs = msrs;
         this.hypercalls = hypercalls;
         this.memory = memory;
+        this.mmio = mmio;
+        this.halt = halt;
     }
 
     /** The value the last port exit carried: what a device returned for IN, what the guest wrote for OUT. */
@@ -55,6 +65,12 @@ public final class ExitDispatcher {
                 return null;
             case HYPERCALL:
                 hypercalls.call(vcpu, memory);
+                return null;
+            case MMIO:
+                mmio.emulate(vcpu, (VmExit.MmioAccess) exit);
+                return null;
+            case INTERRUPT_WINDOW:
+                // The loop injects whatever is pending before the next entry.
                 return null;
             case SHUTDOWN:
                 return new RunOutcome.TripleFault(((VmExit.Shutdown) exit).reason(), vcpu.register(Register.RIP));
@@ -111,8 +127,7 @@ public final class ExitDispatcher {
     private RunOutcome hlt(Vcpu vcpu) {
         long rip = vcpu.register(Register.RIP);
         vcpu.completeInstruction();
-        // Without an armed interrupt source nothing can ever wake the processor.
-        return new RunOutcome.Halted(rip);
+        return halt.halted(vcpu, rip);
     }
 
     static SegmentRegister segment(int index) {
