@@ -4,12 +4,14 @@
  * 16-bit protected mode -> real mode, taking #UD, #DE, #BP, #GP, #PF and #DF on purpose and
  * checking the vector, error code, CR2 and saved instruction pointer in its handlers.
  *
- * Entry: real mode, CS:IP = 0000:1000, loaded at physical 0x1000, at least 16 MiB of RAM.
- * Progress: one ASCII letter per checkpoint on port 0xE9.
- * Result: port 0xF4 (debug exit) gets 0 on success, or the number of the failed check.
+ * Entries: a Multiboot 1 header and 32-bit entry (_start, at 1 MiB) that drops to real mode, or
+ * directly real mode at CS:IP = 0000:1000 (start16). The payload is linked and loaded at physical
+ * 0x1000; the guest needs at least 16 MiB of RAM.
+ * Progress: one ASCII letter per checkpoint on the UART (port 0x3F8), then a newline.
+ * Result: on success a keyboard-controller reset (0xFE to port 0x64); on failure the number of the
+ * failed check is written to the debug-exit port 0xF4.
  *
- * Build: as --64 -o modes.o modes.S && ld -m elf_x86_64 -Ttext=0x1000 -e start16 -o modes.elf modes.o
- *        && objcopy -O binary modes.elf modes.bin
+ * Build: guests/modes/build.sh OUT.elf (ELF32 for multiboot loaders; see modes.ld).
  */
         .intel_syntax noprefix
 
@@ -31,11 +33,38 @@
 
         .macro checkpoint letter
         mov al, \letter
-        out 0xE9, al
+        mov dx, 0x3F8
+        out dx, al
         .endm
+
+        /* Multiboot 1 header (flags 0: the loader uses the ELF program headers). */
+        .section .multiboot, "a"
+        .balign 4
+        .long 0x1BADB002
+        .long 0
+        .long -0x1BADB002
+
+        /* Multiboot entry: 32-bit protected mode, paging off. Go down to real mode at start16. */
+        .section .boot32, "ax"
+        .code32
+        .globl _start
+_start:
+        cli
+        lgdt [gdt_desc]
+        ljmp 0x20, offset to16
 
         .text
         .code16
+to16:
+        mov ax, 0x28
+        mov ds, ax
+        mov es, ax
+        mov ss, ax
+        mov eax, cr0
+        and al, 0xFE
+        mov cr0, eax
+        ljmp 0, offset start16
+
         .globl start16
 start16:
         cli
@@ -65,6 +94,37 @@ rm_de_site:
         jne fail2
         cmp word ptr [R_RIP], offset rm_de_site
         jne fail2
+        /* #BP: a trap, the saved IP follows INT3. */
+        mov word ptr [3*4], offset rm_stub3
+        mov word ptr [3*4+2], 0
+        mov word ptr [SKIP], 0
+        int3
+rm_bp_after:
+        cmp word ptr [R_VEC], 3
+        jne fail4
+        cmp word ptr [R_RIP], offset rm_bp_after
+        jne fail4
+        /* #GP: a word read at DS:FFFF runs past the 64 KiB limit (no error code in real mode). */
+        mov word ptr [13*4], offset rm_stub13
+        mov word ptr [13*4+2], 0
+        mov word ptr [8*4], offset rm_stub8
+        mov word ptr [8*4+2], 0
+        mov word ptr [SKIP], 3
+rm_gp_site:
+        mov ax, word ptr [0xFFFF]
+        cmp word ptr [R_VEC], 13
+        jne fail5
+        cmp word ptr [R_RIP], offset rm_gp_site
+        jne fail5
+        /* #DF: with the IVT limit below vector 13, delivering that #GP faults again. */
+        lidt [ivt_short]
+rm_df_site:
+        mov ax, word ptr [0xFFFF]
+        lidt [ivt_desc]
+        cmp word ptr [R_VEC], 8
+        jne fail6
+        cmp word ptr [R_RIP], offset rm_df_site
+        jne fail6
         checkpoint 'r'
 
         /* Unreal mode: load a 4 GiB data segment in protected mode, return to real mode. */
@@ -95,12 +155,27 @@ fail1:  mov al, 1
 fail2:  mov al, 2
         jmp fail16
 fail3:  mov al, 3
+        jmp fail16
+fail4:  mov al, 4
+        jmp fail16
+fail5:  mov al, 5
+        jmp fail16
+fail6:  mov al, 6
 fail16: out 0xF4, al
         hlt
         jmp fail16
 
 rm_stub0:
         push 0
+        jmp rm_common
+rm_stub3:
+        push 3
+        jmp rm_common
+rm_stub8:
+        push 8
+        jmp rm_common
+rm_stub13:
+        push 13
         jmp rm_common
 rm_stub6:
         push 6
@@ -163,6 +238,33 @@ pm_gp_site:
         jne fail11
         cmp dword ptr [R_RIP], offset pm_gp_site
         jne fail11
+
+        mov dword ptr [SKIP], 2
+pm_ud_site:
+        ud2
+        cmp dword ptr [R_VEC], 6
+        jne fail13
+        cmp dword ptr [R_RIP], offset pm_ud_site
+        jne fail13
+        xor ecx, ecx
+pm_de_site:
+        div ecx
+        cmp dword ptr [R_VEC], 0
+        jne fail13
+        cmp dword ptr [R_RIP], offset pm_de_site
+        jne fail13
+        /* #DF: with the #GP gate not present, delivering #GP raises #NP, a second contributory fault. */
+        and byte ptr [IDT32 + 13*8 + 5], 0x7F
+        mov ax, 0x99
+pm_df_site:
+        mov ds, ax
+        or byte ptr [IDT32 + 13*8 + 5], 0x80
+        cmp dword ptr [R_VEC], 8
+        jne fail14
+        cmp dword ptr [R_ERR], 0
+        jne fail14
+        cmp dword ptr [R_RIP], offset pm_df_site
+        jne fail14
         checkpoint 'p'
 
         /* 32-bit paging with 4 MiB pages: 0-12 MiB present, 12-16 MiB not present. */
@@ -233,6 +335,10 @@ fail10: mov al, 10
 fail11: mov al, 11
         jmp fail32
 fail12: mov al, 12
+        jmp fail32
+fail13: mov al, 13
+        jmp fail32
+fail14: mov al, 14
 fail32: out 0xF4, al
         hlt
         jmp fail32
@@ -486,8 +592,9 @@ rm2_ud_site:
         cmp word ptr [R_RIP], offset rm2_ud_site
         jne fail40
         checkpoint 'Z'
-        mov al, 0
-        out 0xF4, al
+        checkpoint 10
+        mov al, 0xFE
+        out 0x64, al
         hlt
 fail40: mov al, 40
         out 0xF4, al
@@ -514,4 +621,7 @@ idt64_desc:
         .quad IDT64
 ivt_desc:
         .word 0x3FF
+        .long 0
+ivt_short:
+        .word 13*4 - 1
         .long 0

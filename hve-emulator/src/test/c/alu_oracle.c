@@ -83,6 +83,30 @@ typedef uint64_t u64;
         default: MACRO(INSN, uint64_t, "q"); break;                                            \
     }
 
+/* String instructions over two 512-byte buffers: A is X's bytes repeated, B equals A except
+ * byte (C & 63), which is Y's low byte. RCX = (Y >> 8) & 31. (512 bytes cover 31 quadwords.) Reports RCX and how far RSI/RDI moved. */
+static unsigned char A[512], B[512];
+
+#define REPSTR(INSN)                                                                           \
+    do {                                                                                       \
+        u64 cnt = (y >> 8) & 31, ax = x;                                                       \
+        unsigned char *si = A, *di = B;                                                        \
+        for (int i = 0; i < 512; i++) A[i] = (unsigned char)(x >> (8 * (i % 8)));              \
+        memcpy(B, A, sizeof B);                                                                \
+        B[c & 63] = (unsigned char)y;                                                          \
+        __asm__ volatile(PRE INSN POST : "+c"(cnt), "+S"(si), "+D"(di), [fl] "+r"(fl) : "a"(ax) : "cc", "memory"); \
+        r1 = cnt;                                                                              \
+        r2 = (u64)(di - B) | ((u64)(si - A) << 16);                                            \
+    } while (0)
+
+#define STRSIZES(PFX, OP)                                                                      \
+    switch (size) {                                                                            \
+        case 1: REPSTR(PFX " " OP "b"); break;                                                 \
+        case 2: REPSTR(PFX " " OP "w"); break;                                                 \
+        case 4: REPSTR(PFX " " OP "l"); break;                                                 \
+        default: REPSTR(PFX " " OP "q"); break;                                                \
+    }
+
 int main(void) {
     char op[32];
     int size;
@@ -128,6 +152,10 @@ int main(void) {
         else if (!strcmp(op, "popcnt")) { SIZES_NO8(BIN, "popcnt") }
         else if (!strcmp(op, "lzcnt")) { SIZES_NO8(BIN, "lzcnt") }
         else if (!strcmp(op, "tzcnt")) { SIZES_NO8(BIN, "tzcnt") }
+        else if (!strcmp(op, "repe_cmps")) { STRSIZES("repe", "cmps") }
+        else if (!strcmp(op, "repne_cmps")) { STRSIZES("repne", "cmps") }
+        else if (!strcmp(op, "repe_scas")) { STRSIZES("repe", "scas") }
+        else if (!strcmp(op, "repne_scas")) { STRSIZES("repne", "scas") }
         else if (!strcmp(op, "cmpxchg")) {
             switch (size) {
                 case 1: CMPXCHG(uint8_t, "b"); break;

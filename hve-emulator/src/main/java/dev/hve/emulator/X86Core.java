@@ -34,6 +34,12 @@ public final class X86Core {
     private final Mmu mmu;
     private final Interpreter cpu;
     private boolean watchBoundaries;
+    // Paging controls as the TLB last saw them: a backend that loads new guest state (VM entry)
+    // gets its cached translations dropped automatically when any of them changed.
+    private long seenCr0 = -1;
+    private long seenCr3 = -1;
+    private long seenCr4 = -1;
+    private long seenEfer = -1;
 
     public X86Core(HostMemory memory, CpuModel cpuModel, GuestControls controls) {
         this.memory = memory;
@@ -81,6 +87,31 @@ public final class X86Core {
      */
     public StopReason run(long budget) {
         cpu.events.deliveringValid = false;
+        syncTranslationState();
+        try {
+            return runLoop(budget);
+        } finally {
+            rememberTranslationState();
+        }
+    }
+
+    /** Flushes the TLB if CR0, CR3, CR4 or EFER changed behind the core's back (new guest state). */
+    private void syncTranslationState() {
+        CpuState s = state;
+        if (s.cr0 != seenCr0 || s.cr3 != seenCr3 || s.cr4 != seenCr4 || s.efer != seenEfer) {
+            mmu.flushAll();
+            rememberTranslationState();
+        }
+    }
+
+    private void rememberTranslationState() {
+        seenCr0 = state.cr0;
+        seenCr3 = state.cr3;
+        seenCr4 = state.cr4;
+        seenEfer = state.efer;
+    }
+
+    private StopReason runLoop(long budget) {
         CpuState s = state;
         Interpreter c = cpu;
         long left = budget;
@@ -94,6 +125,9 @@ public final class X86Core {
             long flags = s.rflags;
             try {
                 c.step();
+                if ((flags & CpuState.TF) != 0 && !c.deliveredEvent && !singleStepTrap()) {
+                    return StopReason.EXIT;
+                }
             } catch (Fault f) {
                 // Faults are precise: no part of the instruction is kept (flags included).
                 s.rflags = flags;
@@ -107,6 +141,15 @@ public final class X86Core {
             left--;
         }
         return StopReason.BUDGET_EXHAUSTED;
+    }
+
+    /**
+     * The single-step trap after an instruction that began with RFLAGS.TF set (SDM Vol. 3B
+     * §18.3.1.4): DR6.BS is set and #DB is delivered with RIP at the next instruction.
+     */
+    private boolean singleStepTrap() {
+        state.dr[6] |= 1L << 14;
+        return cpu.events.deliver(EventType.HARDWARE_EXCEPTION, 1, false, 0, state.rip, 0, true);
     }
 
     /** Instructions retired since this core was created. */
@@ -128,6 +171,7 @@ public final class X86Core {
                                 int instructionLength) {
         boolean software = type == EventType.SOFTWARE_INTERRUPT || type == EventType.SOFTWARE_EXCEPTION
             || type == EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
+        syncTranslationState();
         long ret = state.rip + (software ? instructionLength : 0);
         if (!state.mode64()) {
             ret &= state.codeSize() == 2 ? 0xFFFF : 0xFFFF_FFFFL;
@@ -139,7 +183,11 @@ public final class X86Core {
         }
     }
 
-    /** Drops every cached translation (after a change to CR3, paging mode, or EPT/NPT tables). */
+    /**
+     * Drops every cached translation. Call it after changing EPT/NPT tables (or anything else the
+     * core cannot see). Changes to CR0, CR3, CR4 or EFER made through {@link #state()} between runs
+     * are noticed by the core itself.
+     */
     public void flushTlb() {
         mmu.flushAll();
     }
@@ -162,6 +210,7 @@ public final class X86Core {
      * @return the number of bytes read
      */
     public int readLinear(long linearAddress, byte[] destination, int length) {
+        syncTranslationState();
         int done = 0;
         while (done < length) {
             long lin = linearAddress + done;

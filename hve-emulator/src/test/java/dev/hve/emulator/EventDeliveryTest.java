@@ -164,4 +164,19 @@ class EventDeliveryTest {
         assertEquals(0x1003, t.s.rip);
         assertEquals(0x7000, t.s.gpr[4]);
     }
+
+    @Test
+    void trapFlagSingleSteps() {
+        TestMachine t = withIdt();
+        t.gate32(0x5000, 1, 0x3000, 0);
+        t.load(0x3000, 0x43, 0xCF);         // #DB handler: inc ebx; iret
+        t.load(0x1000, 0x90, 0x90, 0xF4);
+        t.s.rflags |= CpuState.TF;
+        t.at(0x1000).run(6); // NOP + #DB, INC, IRET; twice
+        assertEquals(2, t.s.gpr[3], "one #DB after each NOP; none inside the handler (TF cleared there)");
+        assertEquals(0x1002, t.s.rip);
+        assertTrue((t.s.rflags & CpuState.TF) != 0, "IRET restored TF");
+        assertTrue((t.s.dr[6] & (1 << 14)) != 0, "DR6.BS");
+        assertEquals(List.of("exception 1 err=false/0 cr2=0", "exception 1 err=false/0 cr2=0"), t.log);
+    }
 }

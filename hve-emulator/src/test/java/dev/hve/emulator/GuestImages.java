@@ -24,10 +24,33 @@ public final class GuestImages {
         }
     }
 
-    /** Assembles {@code guests/<relative>} linked at {@code base} into a flat image. */
-    public static byte[] build(String relative, long base, String entry) throws Exception {
-        Path src = Paths.get("..", "guests", relative).toAbsolutePath().normalize();
-        return buildFile(src, base, entry);
+    /**
+     * Builds a guest with its own {@code build.sh} (guests/NAME/build.sh OUT.elf) and loads the
+     * ELF32 program headers into {@code memory}; returns the entry point.
+     */
+    public static long buildAndLoad(String name, dev.hve.emulator.memory.HostMemory memory) throws Exception {
+        Path script = Paths.get("..", "guests", name, "build.sh").toAbsolutePath().normalize();
+        Path elf = NativeTools.workDirectory().resolve(name + ".elf");
+        NativeTools.run(List.of("bash", script.toString(), elf.toString()), null, 120);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(elf)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt(0) != 0x464C457F || b.get(4) != 1) {
+            throw new IllegalStateException(elf + " is not ELF32");
+        }
+        long entry = b.getInt(24) & 0xFFFF_FFFFL;
+        int phoff = b.getInt(28);
+        int phentsize = b.getShort(42) & 0xFFFF;
+        int phnum = b.getShort(44) & 0xFFFF;
+        for (int i = 0; i < phnum; i++) {
+            int ph = phoff + i * phentsize;
+            if (b.getInt(ph) != 1) {
+                continue; // PT_LOAD only
+            }
+            int offset = b.getInt(ph + 4);
+            long paddr = b.getInt(ph + 12) & 0xFFFF_FFFFL;
+            int filesz = b.getInt(ph + 16);
+            memory.writeBytes(paddr, b.array(), offset, filesz);
+        }
+        return entry;
     }
 
     private static byte[] buildFile(Path src, long base, String entry) throws Exception {

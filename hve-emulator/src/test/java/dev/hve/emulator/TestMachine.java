@@ -36,6 +36,7 @@ public final class TestMachine implements GuestControls {
     public final List<String> outs = new ArrayList<>();
     /** An OUT to this port leaves guest mode (like a debug-exit device); -1 for none. */
     public int exitPort = -1;
+    public int exitPort2 = -1;
 
     public TestMachine() {
         this(CpuModels.intel(), 4 << 20);
@@ -127,7 +128,7 @@ public final class TestMachine implements GuestControls {
             immediate, length));
         if (!in && !string) {
             outs.add(Integer.toHexString(port) + "=" + Long.toHexString(s.gpr[0] & (size == 4 ? 0xFFFF_FFFFL : (1L << (8 * size)) - 1)));
-            if (port == exitPort) {
+            if (port == exitPort || port == exitPort2) {
                 return true;
             }
         }

@@ -21,7 +21,6 @@ import dev.hve.svm.intercept.InterceptBits;
 import dev.hve.svm.intercept.InterceptEncoder;
 import dev.hve.svm.intercept.Iopm;
 import dev.hve.svm.intercept.Msrpm;
-import dev.hve.svm.vmcb.SegmentAttrib;
 import dev.hve.svm.vmcb.VintrControl;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
@@ -36,9 +35,6 @@ import java.util.Map;
  */
 public final class SvmVcpu implements Vcpu {
 
-    private static final long EFER_SVME = 1L << 12;
-    private static final int ATTRIB_P = 1 << 7;
-
     private final SvmVm vm;
     private final int index;
     private final Vmcb vmcb;
@@ -48,11 +44,10 @@ public final class SvmVcpu implements Vcpu {
     private final SvmGuestControls controls;
     private final SoftwareSaveArea software = new SoftwareSaveArea();
     private final Vmrun vmrun;
+    private final GuestRegisters registers;
     private InterceptConfig config;
     /** An event the monitor queued while EVENTINJ still held a re-injection (EVENTINJ format). */
     private long queuedEvent;
-    /** Length of the last injected INTn, to rebuild nRIP if its delivery must be re-injected. */
-    private int softwareInterruptLength;
     private long completedByMonitor;
     private long publishedNcr3 = -1;
 
@@ -66,6 +61,7 @@ public final class SvmVcpu implements Vcpu {
         this.core = new X86Core(vm.hostMemory(), vm.cpuModel(), controls);
         controls.attach(core);
         this.vmrun = new Vmrun(vmcb, core, controls, vm.features(), software);
+        this.registers = new GuestRegisters(vmcb, software);
         initializeVmcb();
     }
 
@@ -146,15 +142,20 @@ public final class SvmVcpu implements Vcpu {
         }
     }
 
-    /** An event whose delivery an exit cut short is delivered again on the next entry (§15.7.2). */
+    /**
+     * An event whose delivery an exit cut short is delivered again on the next entry (§15.7.2),
+     * as a hypervisor does with EXITINTINFO. An INTn keeps its return address through nRIP; an
+     * INT3/INTO/INT1 is not re-injected because RIP still points at the instruction, which raises
+     * it again when re-executed.
+     */
     private void reinjectInterruptedEvent() {
         long interrupted = vmcb.read64(VmcbLayout.EXITINTINFO);
-        if (!EventInj.valid(interrupted)) {
+        if (!EventInj.valid(interrupted) || vmrun.interruptedSoftwareException()) {
             return;
         }
         vmcb.write64(VmcbLayout.EVENTINJ, interrupted);
         if (EventInj.type(interrupted) == EventInj.TYPE_SOFTWARE_INTERRUPT) {
-            vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + softwareInterruptLength);
+            vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + vmrun.interruptedInstructionLength());
         }
     }
 
@@ -199,7 +200,6 @@ public final class SvmVcpu implements Vcpu {
             Event.SoftwareInterrupt intn = (Event.SoftwareInterrupt) event;
             encoded = EventInj.encode(EventInj.TYPE_SOFTWARE_INTERRUPT, intn.vector(), false, 0);
             // With NRIPS, an injected INTn pushes nRIP as its return address (§15.20).
-            softwareInterruptLength = intn.instructionLength();
             vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + intn.instructionLength());
         }
         queue(encoded);
@@ -253,11 +253,21 @@ public final class SvmVcpu implements Vcpu {
 
     @Override
     public int readLinear(long linearAddress, byte[] destination, int length) {
-        // The core walks the guest's paging with its registers: give it the VMCB's current view.
+        viewGuest();
+        return core.readLinear(linearAddress, destination, length);
+    }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        viewGuest();
+        return core.translateLinear(linearAddress, write);
+    }
+
+    /** The core walks the guest's paging with its registers: give it the VMCB's current view. */
+    private void viewGuest() {
         publishNestedPaging();
         controls.loadControls();
         vmrun.loadGuestState();
-        return core.readLinear(linearAddress, destination, length);
     }
 
     /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */
@@ -266,94 +276,45 @@ public final class SvmVcpu implements Vcpu {
         vmcb.write64(VmcbLayout.TSC_OFFSET, offset);
     }
 
-    @Override
-    public long translateLinear(long linearAddress, boolean write) {
-        GuestStateTransfer.load(vmcb, software, core.state());
-        return core.translateLinear(linearAddress, write);
-    }
-
-    // ---- Registers: RAX, RSP, RIP, RFLAGS and the system registers in the VMCB; the rest in software ----
+    // ---- Registers: wherever SVM keeps them (see GuestRegisters) ----
 
     @Override
     public long register(Register register) {
-        return switch (register) {
-            case RAX -> vmcb.read64(VmcbLayout.RAX);
-            case RSP -> vmcb.read64(VmcbLayout.RSP);
-            case RIP -> vmcb.read64(VmcbLayout.RIP);
-            case RFLAGS -> vmcb.read64(VmcbLayout.RFLAGS);
-            case CR0 -> vmcb.read64(VmcbLayout.CR0);
-            case CR2 -> vmcb.read64(VmcbLayout.CR2);
-            case CR3 -> vmcb.read64(VmcbLayout.CR3);
-            case CR4 -> vmcb.read64(VmcbLayout.CR4);
-            case CR8 -> vmcb.read8(VmcbLayout.V_TPR) & 0xF;
-            case DR6 -> vmcb.read64(VmcbLayout.DR6);
-            case DR7 -> vmcb.read64(VmcbLayout.DR7);
-            case EFER -> vmcb.read64(VmcbLayout.EFER) & ~EFER_SVME;
-            default -> software.gpr[register.ordinal()];
-        };
+        return registers.get(register);
     }
 
     @Override
     public void setRegister(Register register, long value) {
-        switch (register) {
-            case RAX -> vmcb.write64(VmcbLayout.RAX, value);
-            case RSP -> vmcb.write64(VmcbLayout.RSP, value);
-            case RIP -> vmcb.write64(VmcbLayout.RIP, value);
-            case RFLAGS -> vmcb.write64(VmcbLayout.RFLAGS, value | CpuState.FIXED_ONE);
-            case CR0 -> vmcb.write64(VmcbLayout.CR0, value);
-            case CR2 -> vmcb.write64(VmcbLayout.CR2, value);
-            case CR3 -> vmcb.write64(VmcbLayout.CR3, value);
-            case CR4 -> vmcb.write64(VmcbLayout.CR4, value);
-            case CR8 -> vmcb.write8(VmcbLayout.V_TPR, (int) (value & 0xF));
-            case DR6 -> vmcb.write64(VmcbLayout.DR6, value);
-            case DR7 -> vmcb.write64(VmcbLayout.DR7, value);
-            // VMRUN requires EFER.SVME in the guest state; the backend keeps it set and hides it.
-            case EFER -> vmcb.write64(VmcbLayout.EFER, value | EFER_SVME);
-            default -> software.gpr[register.ordinal()] = value;
-        }
+        registers.set(register, value);
     }
 
     @Override
     public Segment segment(SegmentRegister register) {
-        int slot = VmcbLayout.segment(register.ordinal());
-        int attrib = vmcb.segmentAttrib(slot);
-        boolean unusable = (attrib & ATTRIB_P) == 0 && register != SegmentRegister.CS;
-        return new Segment(vmcb.segmentSelector(slot), vmcb.segmentBase(slot), vmcb.segmentLimit(slot),
-            SegmentAttrib.fromVmcb(attrib), unusable);
+        return registers.segment(register);
     }
 
     @Override
     public void setSegment(SegmentRegister register, Segment value) {
-        int attrib = SegmentAttrib.toVmcb(value.attributes());
-        if (value.unusable()) {
-            attrib &= ~ATTRIB_P;
-        }
-        vmcb.setSegment(VmcbLayout.segment(register.ordinal()), value.selector(), attrib, value.limit(), value.base());
-        if (register == SegmentRegister.SS) {
-            // SVM keeps CPL in its own field; architecturally it equals SS.DPL (§15.5.1).
-            vmcb.write8(VmcbLayout.CPL, value.dpl());
-        }
+        registers.setSegment(register, value);
     }
 
     @Override
     public DescriptorTable gdtr() {
-        return new DescriptorTable(vmcb.segmentBase(VmcbLayout.GDTR), vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF);
+        return registers.descriptorTable(VmcbLayout.GDTR);
     }
 
     @Override
     public void setGdtr(DescriptorTable value) {
-        vmcb.write32(VmcbLayout.GDTR + VmcbLayout.SEGMENT_LIMIT, value.limit());
-        vmcb.write64(VmcbLayout.GDTR + VmcbLayout.SEGMENT_BASE, value.base());
+        registers.setDescriptorTable(VmcbLayout.GDTR, value);
     }
 
     @Override
     public DescriptorTable idtr() {
-        return new DescriptorTable(vmcb.segmentBase(VmcbLayout.IDTR), vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF);
+        return registers.descriptorTable(VmcbLayout.IDTR);
     }
 
     @Override
     public void setIdtr(DescriptorTable value) {
-        vmcb.write32(VmcbLayout.IDTR + VmcbLayout.SEGMENT_LIMIT, value.limit());
-        vmcb.write64(VmcbLayout.IDTR + VmcbLayout.SEGMENT_BASE, value.base());
+        registers.setDescriptorTable(VmcbLayout.IDTR, value);
     }
 }

@@ -30,6 +30,8 @@ final class Vmrun {
     private final HostFeatures features;
     private final SoftwareSaveArea software;
     private String lastFailure;
+    private boolean interruptedSoftwareException;
+    private int interruptedInstructionLength;
     private long lastNcr3 = -1;
 
     Vmrun(Vmcb vmcb, X86Core core, SvmGuestControls controls, HostFeatures features, SoftwareSaveArea software) {
@@ -38,6 +40,20 @@ final class Vmrun {
         this.controls = controls;
         this.features = features;
         this.software = software;
+    }
+
+    /**
+     * The exit interrupted the delivery of INT3, INTO or INT1 raised by a guest instruction. RIP
+     * still points at that instruction, so re-executing it raises the event again; it must not
+     * also be re-injected.
+     */
+    boolean interruptedSoftwareException() {
+        return interruptedSoftwareException;
+    }
+
+    /** For an interrupted INTn: its length, so that a re-injection can rebuild nRIP. */
+    int interruptedInstructionLength() {
+        return interruptedInstructionLength;
     }
 
     /** Which consistency check the last VMEXIT_INVALID came from. */
@@ -86,13 +102,14 @@ final class Vmrun {
             // EXITINTINFO reports it.
             vmcb.write64(VmcbLayout.EVENTINJ, 0);
             core.state().halted = false;
-            if (!deliver(event)) {
-                recordInterruptedDelivery();
+            int length = injectedLength(event);
+            if (!deliver(event, length)) {
+                recordInterruptedDelivery(length);
                 return;
             }
         }
         if (controls.virtualInterrupt(core.interruptible())) {
-            recordInterruptedDelivery();
+            recordInterruptedDelivery(0);
             return;
         }
         core.watchBoundaries(controls.watchesBoundaries());
@@ -103,7 +120,7 @@ final class Vmrun {
             }
             return;
         }
-        recordInterruptedDelivery();
+        recordInterruptedDelivery(core.instructionLength());
     }
 
     /**
@@ -111,10 +128,16 @@ final class Vmrun {
      * through the IDT (an intercepted exception or a nested page fault on the way), that event is
      * reported so the hypervisor can inject it again.
      */
-    private void recordInterruptedDelivery() {
+    private void recordInterruptedDelivery(int instructionLength) {
+        interruptedSoftwareException = false;
+        interruptedInstructionLength = 0;
         if (!core.exitDuringEventDelivery()) {
             return;
         }
+        EventType interrupted = core.interruptedEventType();
+        interruptedSoftwareException = interrupted == EventType.SOFTWARE_EXCEPTION
+            || interrupted == EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
+        interruptedInstructionLength = interrupted == EventType.SOFTWARE_INTERRUPT ? instructionLength : 0;
         int type = switch (core.interruptedEventType()) {
             case EXTERNAL_INTERRUPT -> EventInj.TYPE_INTR;
             case NMI -> EventInj.TYPE_NMI;
@@ -126,7 +149,15 @@ final class Vmrun {
             core.interruptedEventHasErrorCode(), core.interruptedEventErrorCode()));
     }
 
-    private boolean deliver(long event) {
+    /** An injected INTn's length: with NRIPS its return address nRIP lies that far past RIP. */
+    private int injectedLength(long event) {
+        if (EventInj.type(event) != EventInj.TYPE_SOFTWARE_INTERRUPT || !features.nrips()) {
+            return 0;
+        }
+        return (int) (vmcb.read64(VmcbLayout.NRIP) - core.state().rip);
+    }
+
+    private boolean deliver(long event, int softwareInterruptLength) {
         int vector = EventInj.vector(event);
         boolean hasError = EventInj.hasErrorCode(event);
         int error = EventInj.errorCode(event);
@@ -137,8 +168,7 @@ final class Vmrun {
             default -> {
                 // INTn: with NRIPS the return address pushed is nRIP (§15.20), so its distance
                 // from RIP is the instruction length.
-                long length = features.nrips() ? vmcb.read64(VmcbLayout.NRIP) - core.state().rip : 0;
-                yield core.deliverEvent(EventType.SOFTWARE_INTERRUPT, vector, false, 0, (int) length);
+                yield core.deliverEvent(EventType.SOFTWARE_INTERRUPT, vector, false, 0, softwareInterruptLength);
             }
         };
     }

@@ -32,6 +32,7 @@ import dev.hve.vmx.vmcs.VmcsField;
 import dev.hve.vmx.vmcs.VmFailValid;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * A VT-x vCPU: the hypervisor side of one logical processor. It keeps guest state in its VMCS
@@ -52,6 +53,7 @@ public final class VmxVcpu implements Vcpu {
     /** RAX..R15 except RSP (index 4 is unused: RSP is GUEST_RSP). */
     private final long[] gpr = new long[16];
     private InterceptConfig config = InterceptConfig.monitorDefaults();
+    private final LongPredicate isRam;
     private long pendingEvent;
     private int pendingErrorCode;
     private int pendingLength;
@@ -62,6 +64,7 @@ public final class VmxVcpu implements Vcpu {
     VmxVcpu(VmxVm vm, int index) {
         this.vm = vm;
         this.index = index;
+        this.isRam = gpa -> vm.ram().hostAddress(gpa) >= 0;
         HostMemory memory = vm.hostMemory();
         this.processor = new VmxProcessor(memory, vm.cpuModel(), new VmxCapabilities());
         this.vmcs = processor.createVmcs();
@@ -110,8 +113,7 @@ public final class VmxVcpu implements Vcpu {
             reinjectInterruptedEvent(reasonField);
             switch (FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft)) {
                 case NONE:
-                    return FirstLevelExitHandler.commonExit(vmcs, gpr, a -> vm.ram().hostAddress(a) >= 0,
-                        processor.lastEntryFailure());
+                    return FirstLevelExitHandler.commonExit(vmcs, gpr, isRam, processor.lastEntryFailure());
                 case PASS_THROUGH:
                     processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
                     break;

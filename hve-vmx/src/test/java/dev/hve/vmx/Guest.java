@@ -48,6 +48,20 @@ final class Guest {
         return this;
     }
 
+    /** Writes {@code code} at {@link #CODE} and sets up 64-bit mode: 4-level paging with a 2 MiB identity page. */
+    Guest long64(int... code) {
+        flat32(code);
+        vm.memory().writeValue(0x10000, 8, 0x11003);
+        vm.memory().writeValue(0x11000, 8, 0x12003);
+        vm.memory().writeValue(0x12000, 8, 0x83);
+        vcpu.setRegister(Register.CR3, 0x10000);
+        vcpu.setRegister(Register.CR4, 0x20);
+        vcpu.setRegister(Register.EFER, 0x500);
+        vcpu.setRegister(Register.CR0, 0x8000_0011L);
+        vcpu.setSegment(SegmentRegister.CS, Segment.flat(0x08, 0xB, 0, false, true));
+        return this;
+    }
+
     /** Writes {@code code} at {@link #CODE} and runs it in real mode at 0000:1000. */
     Guest real16(int... code) {
         load(code);

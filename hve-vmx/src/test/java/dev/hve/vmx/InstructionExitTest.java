@@ -135,6 +135,36 @@ class InstructionExitTest {
     }
 
     @Test
+    void vmptrldReportsItsMemoryOperandInTheInstructionInformation() {
+        // vmptrld [ebx+esi*4+10h]  (0F C7 /6, SIB)
+        Guest g = guest(0x0F, 0xC7, 0x74, 0xB3, 0x10);
+        assertEquals(ExitReason.VMPTRLD, g.enter(100));
+        long info = g.field(VmcsField.VMX_INSTRUCTION_INFO);
+        assertEquals(2, info & 3, "scaling x4");
+        assertEquals(1, (info >>> 7) & 7, "32-bit address size");
+        assertEquals(0, info & (1 << 10), "memory operand");
+        assertEquals(3, (info >>> 15) & 7, "DS");
+        assertEquals(6, (info >>> 18) & 0xF, "index ESI");
+        assertEquals(0, info & (1 << 22));
+        assertEquals(3, (info >>> 23) & 0xF, "base EBX");
+        assertEquals(0, info & (1 << 27));
+        assertEquals(0x10, g.field(EXIT_QUALIFICATION), "displacement");
+        assertEquals(5, g.field(VM_EXIT_INSTRUCTION_LEN));
+    }
+
+    @Test
+    void vmreadWithRegisterOperandsReportsReg1AndReg2() {
+        // vmread ecx,edx  (0F 78 /r, mod 11, reg EDX = Reg2, rm ECX = Reg1)
+        Guest g = guest(0x0F, 0x78, 0xD1);
+        assertEquals(ExitReason.VMREAD, g.enter(100));
+        long info = g.field(VmcsField.VMX_INSTRUCTION_INFO);
+        assertEquals(1L << 10, info & (1 << 10), "register operand");
+        assertEquals(1, (info >>> 3) & 0xF, "Reg1 ECX");
+        assertEquals(2, (info >>> 28) & 0xF, "Reg2 EDX");
+        assertEquals(0, g.field(EXIT_QUALIFICATION));
+    }
+
+    @Test
     void preemptionTimerSavesItsValueAndCountsInstructions() {
         Guest g = guest(0x90, 0x90, 0x90, 0xF4);
         assertEquals(ExitReason.HLT, g.enter(100));
@@ -143,6 +173,16 @@ class InstructionExitTest {
         assertEquals(ExitReason.PREEMPTION_TIMER, h.enter(7));
         assertEquals(0, h.field(VmcsField.VMX_PREEMPTION_TIMER_VALUE));
         assertEquals(ExitReason.PREEMPTION_TIMER, guest(0xF4).enter(0), "a zero timer exits before any instruction");
+    }
+
+    @Test
+    void hostNmiWithNmiExitingIsExit0WithNmiTypeAndStaysWithTheBackend() {
+        Guest g = guest(0xF4);
+        g.vcpu.processor().raiseHostNmi();
+        assertEquals(ExitReason.EXCEPTION_NMI, g.enter(100));
+        assertEquals(0x8000_0202L, g.field(VmcsField.VM_EXIT_INTR_INFO), "valid, type 2 (NMI), vector 2");
+        g.vcpu.processor().raiseHostNmi();
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100), "the monitor never sees the host's NMI");
     }
 
     @Test

@@ -128,6 +128,17 @@ class IoExitTest {
     }
 
     @Test
+    void unconditionalIoExitingWithoutBitmaps() {
+        Guest g = new Guest().flat32(0xE6, 0x80, 0xF4).intercept(true, 0);
+        g.clearBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, dev.hve.vmx.controls.ProcessorControls.USE_IO_BITMAPS);
+        g.setBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, dev.hve.vmx.controls.ProcessorControls.UNCONDITIONAL_IO_EXITING);
+        assertEquals(ExitReason.IO_INSTRUCTION, g.enter(100));
+        Guest h = new Guest().flat32(0xE6, 0x80, 0xF4).intercept(true, 0);
+        h.clearBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, dev.hve.vmx.controls.ProcessorControls.USE_IO_BITMAPS);
+        assertEquals(ExitReason.HLT, h.enter(100), "neither control: I/O runs in the guest");
+    }
+
+    @Test
     void anAccessWrappingPastFfffAlwaysExitsButReachesTheMonitorOnlyIfAsked() {
         InterceptConfig none = new InterceptConfig(new BitSet(), Set.of(), 0, true, true, false, false);
         // mov dx,FFFFh; out dx,ax; hlt

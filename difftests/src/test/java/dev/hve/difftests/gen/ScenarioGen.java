@@ -7,6 +7,7 @@ import dev.hve.difftests.guest.SensitiveSteps;
 import dev.hve.difftests.guest.Step;
 import dev.hve.difftests.guest.SwitchStack;
 import dev.hve.difftests.harness.Arrival;
+import dev.hve.difftests.harness.KnownDivergences;
 import dev.hve.difftests.harness.Scenario;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,11 @@ public final class ScenarioGen {
                 all.addAll(s);
                 // Demand paging needs #PF intercepted; otherwise the configuration stands as drawn.
                 var config = d ? ConfigGen.withException(c, 14) : c;
+                boolean exceptionLike = a.stream().anyMatch(x -> x.event() instanceof Event.HardwareException
+                    || x.event() instanceof Event.SoftwareInterrupt);
+                if (exceptionLike && KnownDivergences.avoidExceptionInjectionIntoHlt()) {
+                    config = ConfigGen.withHlt(config);
+                }
                 return new Scenario(new GuestProgram(mode, all, null), config, a, d);
             });
         });

@@ -33,4 +33,15 @@ public final class KnownDivergences {
         }
         return e;
     }
+
+    /**
+     * Finding 2: VMX fails VM entry ("event injected into HLT activity state is not an interrupt,
+     * NMI, #DB or #MC") when the monitor injects a hardware exception or software interrupt while
+     * the guest sits in an unintercepted HLT. The SDM forbids that combination in the VMCS, so the
+     * backend must make the guest active before injecting; SVM delivers the event. Tolerated by
+     * intercepting HLT in injection scenarios that inject such events.
+     */
+    public static boolean avoidExceptionInjectionIntoHlt() {
+        return !strict();
+    }
 }

@@ -70,6 +70,44 @@ public final class Pbt {
     }
 
     /**
+     * Checks a differential property over scenarios. On failure the report starts with the seed,
+     * then the failure of the scenario after both shrinking passes (QuickTheories' and
+     * {@link ScenarioShrinker}'s): its disassembly, configuration and first diverging exit.
+     */
+    public static void checkScenarios(QuickTheory theory, Gen<dev.hve.difftests.harness.Scenario> gen,
+                                      java.util.function.Consumer<dev.hve.difftests.harness.Scenario> property) {
+        long seed = seed();
+        java.util.concurrent.atomic.AtomicReference<dev.hve.difftests.harness.Scenario> lastFailing =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            theory.withFixedSeed(seed).forAll(gen).checkAssert(s -> {
+                try {
+                    property.accept(s);
+                } catch (AssertionError | RuntimeException e) {
+                    lastFailing.set(s);
+                    throw e;
+                }
+            });
+        } catch (AssertionError failure) {
+            dev.hve.difftests.harness.Scenario smallest = ScenarioShrinker.shrink(lastFailing.get(), property);
+            String report;
+            try {
+                property.accept(smallest);
+                report = failure.getMessage();
+            } catch (AssertionError | RuntimeException e) {
+                report = e.getMessage();
+            }
+            throw new AssertionError("seed " + seed + " (replay: -Dhve.pbt.seed=" + seed + ")\nshrunk to "
+                + smallest.program().steps().size() + " steps:\n" + report, failure);
+        }
+    }
+
+    public static void checkScenarios(Gen<dev.hve.difftests.harness.Scenario> gen,
+                                      java.util.function.Consumer<dev.hve.difftests.harness.Scenario> property) {
+        checkScenarios(theory(), gen, property);
+    }
+
+    /**
      * {@code count} values of a generator, reproducibly: the examples QuickTheories draws for
      * {@code seed} (its first ones are the generator's simplest values, then random ones).
      */

@@ -180,6 +180,16 @@ public final class Decoder {
                 modrm |= 0xC0;
             }
             decodeModrm(modrm, rex, addrSize, mode64, out);
+            // FF /2 and /4 (near CALL/JMP indirect) are forced to 64 bits in 64-bit mode and FF /6
+            // (PUSH) defaults to 64 bits: the group's operand size depends on ModRM.reg.
+            if (mode64 && opcode == 0xFF && (rex & 8) == 0) {
+                int r = (modrm >>> 3) & 7;
+                if (r == 2 || r == 4) {
+                    out.opSize = 8;
+                } else if (r == 6) {
+                    out.opSize = opsize66 ? 2 : 8;
+                }
+            }
         }
 
         if ((attr & OpcodeTable.GRP3) != 0) {

@@ -155,6 +155,7 @@ public final class EventDelivery {
     }
 
     private void fromInstruction(EventType type, int vector) {
+        x.deliveredEvent = true;
         x.retired++; // the instruction itself retires; the handler runs next
         x.retire = false;
         if (!deliver(type, vector, false, 0, x.nextRip, 0, true)) {

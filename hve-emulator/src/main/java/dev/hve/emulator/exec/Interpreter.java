@@ -54,6 +54,8 @@ public final class Interpreter implements ByteSource {
     boolean retire;
     /** Instructions retired. */
     public long retired;
+    /** The current instruction delivered an event itself (INT n, INT3, INTO, INT1). */
+    public boolean deliveredEvent;
 
     public Interpreter(CpuState state, LinearMemory memory, GuestControls controls, CpuModel model, MsrModel msrs,
                        Fault fault) {
@@ -80,6 +82,7 @@ public final class Interpreter implements ByteSource {
      * caller must deliver (RIP unchanged), or {@link ExitSignal} when a hook exited.
      */
     public void step() {
+        deliveredEvent = false;
         rip0 = s.rip;
         int codeSize = s.codeSize();
         instructionLinear = codeSize == 8 ? rip0 : (s.segmentBase[CS] + rip0) & 0xFFFF_FFFFL;

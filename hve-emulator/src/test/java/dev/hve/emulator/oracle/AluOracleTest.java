@@ -34,7 +34,8 @@ class AluOracleTest {
     private static final String[] OPS = {
         "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "xadd", "inc", "dec", "neg", "not",
         "rol", "ror", "rcl", "rcr", "shl", "shr", "sar", "shld", "shrd", "mul", "imul1", "div", "idiv", "imul2",
-        "bt", "bts", "btr", "btc", "bsf", "bsr", "popcnt", "lzcnt", "tzcnt", "cmpxchg"};
+        "bt", "bts", "btr", "btc", "bsf", "bsr", "popcnt", "lzcnt", "tzcnt", "cmpxchg",
+        "repe_cmps", "repne_cmps", "repe_scas", "repne_scas"};
 
     private static final class Case {
         String op;
@@ -286,7 +287,11 @@ class AluOracleTest {
         int size = k.size;
         List<Integer> b = new ArrayList<>();
         String op = k.op;
-        boolean f3 = op.equals("popcnt") || op.equals("lzcnt") || op.equals("tzcnt");
+        boolean f3 = op.equals("popcnt") || op.equals("lzcnt") || op.equals("tzcnt") || op.startsWith("repe_");
+        boolean string = op.startsWith("rep");
+        if (op.startsWith("repne_")) {
+            b.add(0xF2);
+        }
         if ((size == 2) != (mode == 2) && size != 1 && !(mode == 2 && size == 8)) {
             b.add(0x66); // operand-size override relative to the code segment's default
         }
@@ -330,10 +335,30 @@ class AluOracleTest {
             case "bsr": case "lzcnt": b.add(0x0F); b.add(0xBD); b.add(0xDA); break;
             case "popcnt": b.add(0x0F); b.add(0xB8); b.add(0xDA); break;
             case "cmpxchg": b.add(0x0F); b.add(0xB0 + w); b.add(0xD3); break;
+            case "repe_cmps": case "repne_cmps": b.add(0xA6 + w); break;
+            case "repe_scas": case "repne_scas": b.add(0xAE + w); break;
             default: throw new IllegalArgumentException(op);
         }
         for (int i = 0; i < b.size(); i++) {
             t.memory.write8(0x1000 + i, b.get(i));
+        }
+        if (string) {
+            t.memory.write8(0x1000 + b.size(), 0xF4); // HLT after the repeated instruction
+            for (int i = 0; i < 512; i++) {
+                t.memory.write8(0x5000 + i, (int) (k.x >>> (8 * (i % 8))));
+                t.memory.write8(0x6000 + i, (int) (k.x >>> (8 * (i % 8))));
+            }
+            t.memory.write8(0x6000 + (k.c & 63), (int) k.y);
+            s.gpr[0] = k.x;
+            s.gpr[1] = (k.y >>> 8) & 31;
+            s.gpr[6] = 0x5000;
+            s.gpr[7] = 0x6000;
+            s.rip = 0x1000;
+            s.halted = false;
+            s.rflags = (k.flags & STATUS) | 0x202;
+            t.run(200);
+            assertTrue(s.halted, "string instruction finished");
+            return new long[] {s.gpr[1], (s.gpr[7] - 0x6000) | ((s.gpr[6] - 0x5000) << 16), s.rflags};
         }
         s.rip = 0x1000;
         s.rflags = (k.flags & STATUS) | 0x202;

@@ -6,6 +6,7 @@ import dev.hve.platform.fwcfg.FwCfg;
 import dev.hve.platform.io.IoPortBus;
 import dev.hve.platform.irq.ApicBus;
 import dev.hve.platform.irq.InterruptController;
+import dev.hve.platform.irq.InterruptInjector;
 import dev.hve.platform.irq.Ioapic;
 import dev.hve.platform.irq.IrqLine;
 import dev.hve.platform.irq.LocalApic;
@@ -33,10 +34,18 @@ import java.io.OutputStream;
  * ISA IRQ n reaches PIC input n and IOAPIC pin n, except IRQ0 which reaches IOAPIC pin 2 (the
  * wiring every PC has, and which ACPI describes with an interrupt source override).
  *
- * <p>The machine loop's duties, each iteration: {@link #setCurrentVcpu} before running a vCPU (the
- * APIC page is per processor), advance {@link #clock()} by the instructions retired, call
- * {@link #poll()}, then ask {@link #interrupts()} what to inject. Not thread-safe: one thread runs
- * all vCPUs and devices.
+ * <p>The machine loop's duties, each iteration for vCPU i:
+ * <ol>
+ *   <li>{@link #setCurrentVcpu}(i): the APIC page is per processor;
+ *   <li>{@link #poll()}, then {@link #injector()}{@code .deliver(vcpu)} (or the same through
+ *       {@link #interrupts()});
+ *   <li>run with a budget no larger than {@code clock().nextDeadline() - clock().now()} (in
+ *       instructions, at {@link VirtualClock#NANOS_PER_INSTRUCTION}), so timers land exactly;
+ *   <li>advance {@link #clock()} by the instructions retired <em>before</em> dispatching the exit,
+ *       so a device read at that exit sees the time of the instruction that caused it;
+ *   <li>on HLT with every vCPU halted, {@link #waitForWakeup}.
+ * </ol>
+ * Not thread-safe: one thread runs all vCPUs and devices.
  */
 public final class PcChipset {
 
@@ -68,6 +77,7 @@ public final class PcChipset {
     private final Ioapic ioapic = new Ioapic(apicBus);
     private final LocalApic[] localApics;
     private final InterruptController interrupts;
+    private final InterruptInjector injector;
     private final LocalApicMsrs localApicMsrs;
     private final Pit8254 pit;
     private final PortB portB;
@@ -90,7 +100,8 @@ public final class PcChipset {
         }
         apicBus.attach(localApics);
         interrupts = new InterruptController(pic, localApics);
-        localApicMsrs = new LocalApicMsrs(localApics);
+        injector = new InterruptInjector(interrupts);
+        localApicMsrs = new LocalApicMsrs(localApics, () -> currentVcpu);
 
         pit = new Pit8254(clock, isaIrq("irq0-pit", 0));
         portB = new PortB(clock, pit);
@@ -115,7 +126,7 @@ public final class PcChipset {
         ports.register(Uart16550.COM1, Uart16550.REGISTER_COUNT, com1);
         ports.register(FwCfg.SELECTOR_PORT, FwCfg.PORT_COUNT, fwCfg);
         ports.register(PciConfigMechanism1.BASE_PORT, PciConfigMechanism1.PORT_COUNT,
-            new PciConfigMechanism1(pciBus, config.power()));
+            new PciConfigMechanism1(pciBus, config.power()::resetRequested));
 
         mmio.register(Ioapic.DEFAULT_BASE, Ioapic.MMIO_SIZE, ioapic);
         mmio.register(LocalApic.DEFAULT_BASE, LocalApic.MMIO_SIZE, new LocalApicWindow(localApics, () -> currentVcpu));
@@ -152,18 +163,18 @@ public final class PcChipset {
 
     /**
      * For a machine whose every vCPU is halted with interrupts enabled: moves time to the next
-     * thing that can wake vCPU {@code vcpu}. Instruction-driven time jumps from deadline to
-     * deadline (the guest sees no time spent idling beyond what the timers define); host time
+     * thing that can wake one of {@code vcpus}. Instruction-driven time jumps from deadline to
+     * deadline (the guest sees no time spent idling beyond what its timers define); host time
      * sleeps until the next deadline. With no timer armed, only serial input can wake the guest,
      * so this waits up to {@code hostTimeoutNanos} of host time for it.
      *
-     * @return true once something is pending for {@code vcpu}; false if nothing arrived in time
-     *         (a guest halted with nothing armed will never wake)
+     * @return true once something is pending for one of {@code vcpus}; false if nothing can
+     *         happen (a guest halted with nothing armed and no input never wakes)
      */
-    public boolean waitForWakeup(int vcpu, long hostTimeoutNanos) throws InterruptedException {
-        while (!interrupts.wakeupPending(vcpu)) {
+    public boolean waitForWakeup(long hostTimeoutNanos, int... vcpus) throws InterruptedException {
+        while (!anyWakeup(vcpus)) {
             poll();
-            if (interrupts.wakeupPending(vcpu)) {
+            if (anyWakeup(vcpus)) {
                 break;
             }
             if (clock.nextDeadline() == VirtualClock.NEVER) {
@@ -186,6 +197,15 @@ public final class PcChipset {
         return true;
     }
 
+    private boolean anyWakeup(int[] vcpus) {
+        for (int vcpu : vcpus) {
+            if (interrupts.wakeupPending(vcpu)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public VirtualClock clock() {
         return clock;
     }
@@ -194,7 +214,12 @@ public final class PcChipset {
         return interrupts;
     }
 
-    /** IA32_APIC_BASE and IA32_TSC_DEADLINE, for the MSR policy. */
+    /** Injects what {@link #interrupts()} has for a vCPU through the common API. */
+    public InterruptInjector injector() {
+        return injector;
+    }
+
+    /** IA32_APIC_BASE and IA32_TSC_DEADLINE of the current vCPU: an {@code MsrProvider} for the MSR policy. */
     public LocalApicMsrs localApicMsrs() {
         return localApicMsrs;
     }

@@ -31,6 +31,11 @@ public abstract class SerialInput {
         return new Scripted(bytes.clone());
     }
 
+    /** {@link #background} for a stream, {@link #none()} for null: what a machine config usually holds. */
+    public static SerialInput of(InputStream streamOrNull) {
+        return streamOrNull == null ? none() : background(streamOrNull, "serial-input");
+    }
+
     /**
      * Input read from {@code stream} (stdin, a socket) by a daemon thread into a bounded queue, so
      * reads that block on the host never block the guest.

@@ -68,11 +68,10 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
         vm.setMemoryMap(layout.memoryMap());
         this.clock = config.hostClock() ? VirtualClock.hostDriven() : VirtualClock.instructionDriven();
         long below4g = layout.lowRamEnd();
-        SerialInput input = config.serialInput() == null ? SerialInput.none()
-            : SerialInput.background(config.serialInput(), "hve-serial-input");
+        SerialInput input = SerialInput.of(config.serialInput());
         this.chipset = new PcChipset(ioBus, mmioBus, clock, new PcChipset.Config(below4g,
             config.memoryBytes() - below4g, config.vcpus(), this, config.serialOutput(), input));
-        this.injector = new InterruptInjector(chipset.interrupts());
+        this.injector = chipset.injector();
 
         CpuidPolicy cpuid = new CpuidPolicy(host);
         MsrPolicy msrs = new MsrPolicy(chipset.localApicMsrs());
@@ -196,7 +195,7 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
         }
         try {
             long wait = interactive ? Long.MAX_VALUE / 2 : IDLE_INPUT_WAIT_NANOS;
-            if (!chipset.waitForWakeup(vcpu.index(), wait)) {
+            if (!chipset.waitForWakeup(wait, vcpu.index())) {
                 return new RunOutcome.Halted(rip);
             }
         } catch (InterruptedException e) {

@@ -1,7 +1,7 @@
 package dev.hve.platform.pci;
 
-import dev.hve.platform.PowerEvents;
 import dev.hve.platform.io.PortDevice;
+import java.util.function.Consumer;
 
 /**
  * Configuration mechanism #1 (PCI Local Bus Specification 3.0, 3.2.2.3.2): CONFIG_ADDRESS at
@@ -24,13 +24,14 @@ public final class PciConfigMechanism1 implements PortDevice {
     private static final int DATA = 4;
 
     private final PciBus bus;
-    private final PowerEvents power;
+    private final Consumer<String> resetRequest;
     private int address;
     private int resetControl;
 
-    public PciConfigMechanism1(PciBus bus, PowerEvents power) {
+    /** @param resetRequest told the reason when the guest resets the system through 0xCF9 */
+    public PciConfigMechanism1(PciBus bus, Consumer<String> resetRequest) {
         this.bus = bus;
-        this.power = power;
+        this.resetRequest = resetRequest;
     }
 
     @Override
@@ -78,7 +79,7 @@ public final class PciConfigMechanism1 implements PortDevice {
         int old = resetControl;
         resetControl = v & (RCPU | SYSTEM_RESET);
         if ((old & RCPU) == 0 && (v & RCPU) != 0) {
-            power.resetRequested((v & SYSTEM_RESET) != 0 ? "PCI reset control 0xCF9 (hard reset)"
+            resetRequest.accept((v & SYSTEM_RESET) != 0 ? "PCI reset control 0xCF9 (hard reset)"
                 : "PCI reset control 0xCF9 (soft reset)");
             resetControl &= ~RCPU;
         }

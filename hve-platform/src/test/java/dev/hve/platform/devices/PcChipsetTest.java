@@ -136,7 +136,7 @@ class PcChipsetTest {
         ports.write(0x43, 1, 0x30); // counter 0, mode 0: one interrupt after N+1 clocks
         ports.write(0x40, 1, 0x00);
         ports.write(0x40, 1, 0x10); // 4096 clocks, about 3.4 ms
-        assertTrue(chipset.waitForWakeup(0, 0));
+        assertTrue(chipset.waitForWakeup(0, 0, 1));
         assertEquals(0x20, irq.pendingVector(0));
         assertEquals(VirtualClock.nanosForTicks(4097, 1_193_182), clock.now(), "exactly at terminal count");
     }
@@ -147,7 +147,7 @@ class PcChipsetTest {
         ports.write(0x3FB, 1, 0x03);
         chipset.com1().pollInput();
         clock.advance(1_000_000); // the scripted byte arrives, but its interrupt is not enabled
-        assertFalse(chipset.waitForWakeup(0, 1_000_000));
+        assertFalse(chipset.waitForWakeup(1_000_000, 0));
     }
 
     @Test
@@ -164,5 +164,16 @@ class PcChipsetTest {
         chipset.setCurrentVcpu(0);
         assertEquals(0x0005_0014L, mmio.read(0xFEE0_0030L, 4));
         assertEquals(0, msrs.read(0, 0x6E0));
+        chipset.setCurrentVcpu(1);
+        assertEquals(0xFEE0_0000L, msrs.read(0x1B), "as a provider it answers for the current vCPU");
+        assertEquals(java.util.Set.of(0x1B, 0x6E0), msrs.msrs());
+    }
+
+    @Test
+    void narrowApicReadsSeePartOfTheRegister() {
+        chipset.setCurrentVcpu(1);
+        assertEquals(0x01, mmio.read(0xFEE0_0023L, 1), "the ID byte");
+        assertEquals(0x14, mmio.read(0xFEE0_0030L, 1), "the version byte");
+        assertEquals(0x0005, mmio.read(0xFEE0_0032L, 2), "max LVT entry");
     }
 }

@@ -223,4 +223,33 @@ class Uart16550Test {
         assertEquals(0x04, in(IIR));
         assertEquals(0, in(THR));
     }
+
+    @Test
+    void receivedDataWaitsForTheTriggerLevelAndFcrClearsTheFifo() {
+        uart(SerialInput.none());
+        out(LCR, 0x03);
+        out(0x3FA, 0x41); // FIFO, trigger level 4
+        out(MCR, 0x10);
+        out(IER, 0x01);
+        for (int i = 0; i < 3; i++) {
+            out(THR, '0' + i);
+        }
+        assertEquals(0xC1, in(IIR), "three bytes are below the trigger");
+        out(THR, '3');
+        assertEquals(0xC4, in(IIR));
+        out(0x3FA, 0x43); // clear the receive FIFO
+        assertEquals(0x60, in(LSR));
+        assertEquals(0xC1, in(IIR));
+    }
+
+    @Test
+    void without16550FifosANewByteOverwritesTheUnreadOne() {
+        uart(SerialInput.none());
+        out(LCR, 0x03);
+        out(MCR, 0x10);
+        out(THR, 'a');
+        out(THR, 'b');
+        assertEquals(0x63, in(LSR), "overrun");
+        assertEquals('b', in(THR));
+    }
 }

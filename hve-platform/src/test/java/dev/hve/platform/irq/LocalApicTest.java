@@ -265,4 +265,17 @@ class LocalApicTest {
         bsp.writeRegister(LocalApic.ESR, 0);
         assertEquals(LocalApic.ESR_ILLEGAL_REGISTER, bsp.readRegister(LocalApic.ESR));
     }
+
+    @Test
+    void clusterModelLogicalDestination() {
+        enable(ap);
+        ap.writeRegister(LocalApic.DFR, 0x0FFF_FFFF); // cluster model
+        ap.writeRegister(LocalApic.LDR, 0x32 << 24); // cluster 3, member bit 1
+        bus.deliver(0x32, true, LocalApic.MODE_FIXED, 0x70, false);
+        assertTrue(ap.irrBit(0x70));
+        bus.deliver(0x22, true, LocalApic.MODE_FIXED, 0x71, false);
+        assertFalse(ap.irrBit(0x71), "another cluster");
+        bus.deliver(0x31, true, LocalApic.MODE_FIXED, 0x72, false);
+        assertFalse(ap.irrBit(0x72), "another member");
+    }
 }

@@ -205,4 +205,27 @@ class PicPairTest {
         assertTrue(pic.interruptRequested());
         assertEquals(0x25, pic.acknowledge());
     }
+
+    @Test
+    void ltimInIcw1MakesEveryInputLevelTriggered() {
+        bus.write(0x20, 1, 0x19); // ICW1 with LTIM
+        bus.write(0x21, 1, 0x20);
+        bus.write(0x21, 1, 0x04);
+        bus.write(0x21, 1, 0x01);
+        pic.setPin(3, true);
+        assertEquals(0x23, pic.acknowledge());
+        bus.write(0x20, 1, 0x20);
+        assertEquals(0x23, pic.acknowledge(), "still high: requested again");
+    }
+
+    @Test
+    void theSlaveAnswersItsOwnIsrAndPollReads() {
+        pic.setPin(13, true);
+        pic.acknowledge();
+        bus.write(0xA0, 1, 0x0B);
+        assertEquals(0x20, bus.read(0xA0, 1), "slave ISR bit 5");
+        bus.write(0xA0, 1, 0x0A);
+        assertEquals(0x00, bus.read(0xA0, 1), "slave IRR empty again");
+        assertEquals(0x00, bus.read(0xA1, 1), "slave IMR");
+    }
 }

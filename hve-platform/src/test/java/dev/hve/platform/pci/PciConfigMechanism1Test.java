@@ -3,7 +3,6 @@ package dev.hve.platform.pci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.hve.platform.PowerEvents;
 import dev.hve.platform.io.IoPortBus;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,16 +19,7 @@ class PciConfigMechanism1Test {
     void wire() {
         pci.register(0, 0, new I440fxHostBridge());
         bus.register(PciConfigMechanism1.BASE_PORT, PciConfigMechanism1.PORT_COUNT,
-            new PciConfigMechanism1(pci, new PowerEvents() {
-                @Override
-                public void debugExit(int value) {
-                }
-
-                @Override
-                public void resetRequested(String source) {
-                    resets.add(source);
-                }
-            }));
+            new PciConfigMechanism1(pci, resets::add));
     }
 
     private static int address(int busNumber, int device, int function, int register) {

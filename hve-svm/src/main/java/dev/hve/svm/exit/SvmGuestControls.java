@@ -36,7 +36,7 @@ public final class SvmGuestControls implements GuestControls {
     private final HostMemory memory;
     private final NptWalker walker;
     private final HostFeatures features;
-    private final byte[] instructionBytes = new byte[VmcbLayout.GUEST_INSTRUCTION_BYTES_MAX];
+    private final ExitRecorder recorder;
     private X86Core core;
 
     // Control state cached at VMRUN.
@@ -55,18 +55,19 @@ public final class SvmGuestControls implements GuestControls {
 
     /** The RIP of an instruction the hypervisor lets through once without an intercept, or -1. */
     private long bypassRip = -1;
-    private boolean exited;
 
     public SvmGuestControls(Vmcb vmcb, HostMemory memory, HostFeatures features) {
         this.vmcb = vmcb;
         this.memory = memory;
         this.features = features;
         this.walker = new NptWalker(memory, features.maxPhysicalAddressBits());
+        this.recorder = new ExitRecorder(vmcb, features);
     }
 
     /** Connects the core these controls serve (it is built after them). */
     public void attach(X86Core core) {
         this.core = core;
+        recorder.attach(core);
     }
 
     /** VMRUN: caches the control-area fields guest execution consults. */
@@ -83,12 +84,12 @@ public final class SvmGuestControls implements GuestControls {
         nCr3 = vmcb.read64(VmcbLayout.N_CR3);
         vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL);
         pauseFilterCount = features.pauseFilter() ? vmcb.read16(VmcbLayout.PAUSE_FILTER_COUNT) : 0;
-        exited = false;
+        recorder.reset();
     }
 
     /** True once a hook has recorded a #VMEXIT during the current VMRUN. */
     public boolean exited() {
-        return exited;
+        return recorder.exited();
     }
 
     /**
@@ -111,7 +112,7 @@ public final class SvmGuestControls implements GuestControls {
         if (!intercepted3(InterceptBits.INTR)) {
             return false;
         }
-        record(SvmExitCode.VMEXIT_INTR, 0, 0, 0);
+        recorder.record(SvmExitCode.VMEXIT_INTR, 0, 0, 0);
         return true;
     }
 
@@ -134,7 +135,7 @@ public final class SvmGuestControls implements GuestControls {
             }
         }
         if (intercepted3(InterceptBits.VINTR)) {
-            record(SvmExitCode.VMEXIT_VINTR, 0, 0, 0);
+            recorder.record(SvmExitCode.VMEXIT_VINTR, 0, 0, 0);
             return true;
         }
         vintr &= ~VintrControl.V_IRQ;
@@ -169,10 +170,10 @@ public final class SvmGuestControls implements GuestControls {
         }
         long errorCode = ~result
             | ((access & ACCESS_PAGE_WALK) != 0 ? NpfErrorCode.PAGE_TABLE_WALK : NpfErrorCode.FINAL_TRANSLATION);
-        record(SvmExitCode.VMEXIT_NPF, errorCode, guestPhysical, 0);
+        recorder.record(SvmExitCode.VMEXIT_NPF, errorCode, guestPhysical, 0);
         // A fault on the fetch itself leaves nothing to report (§15.33: zero bytes fetched).
         if (kind != NptWalker.FETCH) {
-            storeInstructionBytes();
+            recorder.storeInstructionBytes();
         }
         return -1;
     }
@@ -184,7 +185,7 @@ public final class SvmGuestControls implements GuestControls {
             return false;
         }
         long nextRip = nextRip(length);
-        record(SvmExitCode.VMEXIT_IOIO, IoioExitInfo.encode(port, size, in, string, rep, addressSize, segment),
+        recorder.record(SvmExitCode.VMEXIT_IOIO, IoioExitInfo.encode(port, size, in, string, rep, addressSize, segment),
             nextRip, nextRip);
         return true;
     }
@@ -311,10 +312,10 @@ public final class SvmGuestControls implements GuestControls {
         }
         // §15.12: EXITINFO1 is the error code of exceptions that push one; for #PF, EXITINFO2 is the
         // faulting address (CR2 is not written).
-        record(SvmExitCode.exception(vector), hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0,
+        recorder.record(SvmExitCode.exception(vector), hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0,
             vector == 14 ? faultAddress : 0, 0);
         if (vector == 14) {
-            storeInstructionBytes();
+            recorder.storeInstructionBytes();
         }
         return true;
     }
@@ -322,7 +323,7 @@ public final class SvmGuestControls implements GuestControls {
     @Override
     public void shutdown() {
         if (intercepted3(InterceptBits.SHUTDOWN)) {
-            record(SvmExitCode.VMEXIT_SHUTDOWN, 0, 0, 0);
+            recorder.record(SvmExitCode.VMEXIT_SHUTDOWN, 0, 0, 0);
         }
     }
 
@@ -336,7 +337,7 @@ public final class SvmGuestControls implements GuestControls {
         return tscOffset;
     }
 
-    // ---- Recording ----
+    // ---- Intercept decisions ----
 
     private boolean intercepted3(int bit) {
         return (vector3 >>> bit & 1) != 0;
@@ -360,7 +361,7 @@ public final class SvmGuestControls implements GuestControls {
         if (!intercepted || bypassed()) {
             return false;
         }
-        record(exitCode, exitInfo1, 0, nextRip(length));
+        recorder.record(exitCode, exitInfo1, 0, nextRip(length));
         return true;
     }
 
@@ -372,35 +373,5 @@ public final class SvmGuestControls implements GuestControls {
             return next;
         }
         return next & (state.codeSize() == 2 ? 0xFFFFL : 0xFFFF_FFFFL);
-    }
-
-    /**
-     * Writes the #VMEXIT record. nRIP is written only on a processor with NRIPS (0 for exits that
-     * are not instruction intercepts); the decode-assist byte count is cleared and filled in only
-     * where the manual provides bytes. EXITINTINFO is cleared here and completed by the world
-     * switch once the core says whether the exit cut an event's delivery short.
-     */
-    private void record(long exitCode, long exitInfo1, long exitInfo2, long nextRip) {
-        vmcb.write64(VmcbLayout.EXITCODE, exitCode);
-        vmcb.write64(VmcbLayout.EXITINFO1, exitInfo1);
-        vmcb.write64(VmcbLayout.EXITINFO2, exitInfo2);
-        vmcb.write64(VmcbLayout.EXITINTINFO, 0);
-        vmcb.write64(VmcbLayout.NRIP, features.nrips() ? nextRip : 0);
-        vmcb.write8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED, 0);
-        exited = true;
-    }
-
-    /**
-     * Decode assists (§15.33): the processor places up to 15 bytes of the faulting instruction,
-     * fetched from CS:RIP through the guest's paging, in the VMCB. Fewer bytes are reported when
-     * the fetch runs into an unmapped page.
-     */
-    private void storeInstructionBytes() {
-        if (!features.decodeAssists()) {
-            return;
-        }
-        int fetched = core.instructionBytes(instructionBytes);
-        vmcb.write8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED, fetched);
-        vmcb.writeBytes(VmcbLayout.GUEST_INSTRUCTION_BYTES, instructionBytes, fetched);
     }
 }

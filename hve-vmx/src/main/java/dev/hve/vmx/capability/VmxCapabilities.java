@@ -92,9 +92,8 @@ public final class VmxCapabilities {
     /** CR4 bits that may be 1: those the core models (no LA57, no PKE/CET). */
     public static final long CR4_FIXED1 = 0x0037_2FFFL;
 
-    /** Activity states beyond active that the model supports: HLT (bit 6) and shutdown (bit 7). */
+    /** Activity states beyond active that the model supports: HLT (bit 6); the core has no shutdown or wait-for-SIPI state. */
     private static final long MISC_ACTIVITY_HLT = 1L << 6;
-    private static final long MISC_ACTIVITY_SHUTDOWN = 1L << 7;
     /** Bit 5: VM exits store EFER.LMA into the "IA-32e mode guest" entry control. */
     private static final long MISC_STORE_LMA = 1L << 5;
     /** The number of CR3-target values supported, in bits 24:16. */
@@ -104,7 +103,7 @@ public final class VmxCapabilities {
 
     /** The model's capabilities; {@code vmwriteAnyField} sets IA32_VMX_MISC bit 29. */
     public VmxCapabilities(boolean vmwriteAnyField) {
-        this.misc = MISC_STORE_LMA | MISC_ACTIVITY_HLT | MISC_ACTIVITY_SHUTDOWN
+        this.misc = MISC_STORE_LMA | MISC_ACTIVITY_HLT
             | ((long) CR3_TARGET_VALUES << 16) | (vmwriteAnyField ? MISC_VMWRITE_ANY_FIELD : 0);
     }
 

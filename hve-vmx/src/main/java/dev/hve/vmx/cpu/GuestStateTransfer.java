@@ -56,6 +56,13 @@ final class GuestStateTransfer {
                 state.efer = ia32e ? state.efer | CpuState.EFER_LME : state.efer & ~CpuState.EFER_LME;
             }
         }
+        if ((entry & EntryControls.LOAD_IA32_PAT) != 0) {
+            state.pat = vmcs.read(VmcsField.GUEST_IA32_PAT);
+        }
+        // §27.3.2.1: IA32_SYSENTER_CS/ESP/EIP are always loaded from the guest-state area.
+        state.sysenterCs = vmcs.read(VmcsField.GUEST_SYSENTER_CS);
+        state.sysenterEsp = vmcs.read(VmcsField.GUEST_SYSENTER_ESP);
+        state.sysenterEip = vmcs.read(VmcsField.GUEST_SYSENTER_EIP);
         state.gpr[4] = vmcs.read(VmcsField.GUEST_RSP);
         state.rip = vmcs.read(VmcsField.GUEST_RIP);
         state.rflags = vmcs.read(VmcsField.GUEST_RFLAGS);
@@ -87,6 +94,13 @@ final class GuestStateTransfer {
         if ((exit & ExitControls.SAVE_DEBUG_CONTROLS) != 0) {
             vmcs.write(VmcsField.GUEST_DR7, state.dr[7]);
         }
+        if ((exit & ExitControls.SAVE_IA32_PAT) != 0) {
+            vmcs.write(VmcsField.GUEST_IA32_PAT, state.pat);
+        }
+        // §28.3.2: IA32_SYSENTER_CS/ESP/EIP are always saved.
+        vmcs.write(VmcsField.GUEST_SYSENTER_CS, state.sysenterCs);
+        vmcs.write(VmcsField.GUEST_SYSENTER_ESP, state.sysenterEsp);
+        vmcs.write(VmcsField.GUEST_SYSENTER_EIP, state.sysenterEip);
         if ((exit & ExitControls.SAVE_IA32_EFER) != 0) {
             vmcs.write(VmcsField.GUEST_IA32_EFER, state.efer);
         }

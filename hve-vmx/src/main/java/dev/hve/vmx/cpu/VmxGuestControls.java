@@ -13,6 +13,7 @@ import dev.hve.vmx.ept.EptPointer;
 import dev.hve.vmx.ept.EptWalker;
 import dev.hve.vmx.exit.ExitQualification;
 import dev.hve.vmx.exit.ExitReason;
+import dev.hve.vmx.exit.InstructionInformation;
 import dev.hve.vmx.exit.InterruptionInfo;
 import dev.hve.vmx.vmcs.Vmcs;
 import dev.hve.vmx.vmcs.VmcsField;
@@ -26,6 +27,8 @@ import dev.hve.vmx.vmcs.VmcsField;
  */
 public final class VmxGuestControls implements GuestControls {
 
+    private static final VmcsField[] CR3_TARGETS = {VmcsField.CR3_TARGET_VALUE0, VmcsField.CR3_TARGET_VALUE1,
+        VmcsField.CR3_TARGET_VALUE2, VmcsField.CR3_TARGET_VALUE3};
     private static final int MSR_LOW_END = 0x1FFF;
     private static final int MSR_HIGH_BASE = 0xC000_0000;
     private static final int MSR_HIGH_END = 0xC000_1FFF;
@@ -261,7 +264,23 @@ public final class VmxGuestControls implements GuestControls {
             case "GETSEC" -> ExitReason.GETSEC;
             default -> -1; // VMFUNC without VM functions enabled, and the SVM instructions: #UD
         };
-        return reason >= 0 && exitIf(true, reason, 0, length);
+        if (reason < 0 || !exitIf(true, reason, 0, length)) {
+            return false;
+        }
+        Instruction in = core.currentInstruction();
+        switch (reason) {
+            case ExitReason.VMCLEAR, ExitReason.VMPTRLD, ExitReason.VMPTRST, ExitReason.VMXON -> {
+                vmcs.write(VmcsField.VMX_INSTRUCTION_INFO, InstructionInformation.memoryOperand(in) & 0xFFFF_FFFFL);
+                vmcs.write(VmcsField.EXIT_QUALIFICATION, InstructionInformation.qualification(in));
+            }
+            case ExitReason.VMREAD, ExitReason.VMWRITE -> {
+                vmcs.write(VmcsField.VMX_INSTRUCTION_INFO, InstructionInformation.vmreadVmwrite(in) & 0xFFFF_FFFFL);
+                vmcs.write(VmcsField.EXIT_QUALIFICATION, InstructionInformation.qualification(in));
+            }
+            default -> {
+            }
+        }
+        return true;
     }
 
     // ---- Control and debug registers (§26.1.3; qualifications Tables 28-3 and 28-4)
@@ -291,10 +310,8 @@ public final class VmxGuestControls implements GuestControls {
 
     private boolean cr3Target(long value) {
         int count = vmcs.read32(VmcsField.CR3_TARGET_COUNT);
-        VmcsField[] targets = {VmcsField.CR3_TARGET_VALUE0, VmcsField.CR3_TARGET_VALUE1, VmcsField.CR3_TARGET_VALUE2,
-            VmcsField.CR3_TARGET_VALUE3};
-        for (int i = 0; i < count && i < targets.length; i++) {
-            if (vmcs.read(targets[i]) == value) {
+        for (int i = 0; i < count && i < CR3_TARGETS.length; i++) {
+            if (vmcs.read(CR3_TARGETS[i]) == value) {
                 return true;
             }
         }

@@ -38,6 +38,7 @@ public final class VmxProcessor {
     private final GuestStateChecks guestChecks;
     private Vmcs current;
     private String lastEntryFailure;
+    private boolean hostNmiPending;
     private boolean hostInterruptPending;
     private int hostInterruptVector;
     private long loadedEptp = -1;
@@ -120,6 +121,11 @@ public final class VmxProcessor {
     public void raiseHostInterrupt(int vector) {
         hostInterruptPending = true;
         hostInterruptVector = vector & 0xFF;
+    }
+
+    /** An NMI arrives; with NMI exiting it ends the next guest run (exit 0 with an NMI interruption type). */
+    public void raiseHostNmi() {
+        hostNmiPending = true;
     }
 
     private Vmcs requireCurrent(String instruction) {
@@ -211,6 +217,9 @@ public final class VmxProcessor {
                 if (timed) {
                     recorder.begin(ExitReason.PREEMPTION_TIMER);
                     exited = true;
+                } else if (state.halted) {
+                    // Silicon would wait in HLT for an event no one will send: refuse to hang.
+                    throw new IllegalStateException("guest halted with the VMX-preemption timer off and HLT not exiting");
                 }
             } else if (controls.undefinedOpcodePending()) {
                 // The processor's own #UD meets the exception bitmap like any other exception (§26.2).
@@ -287,13 +296,21 @@ public final class VmxProcessor {
 
     /**
      * Exits recognized after VM entry and before the first guest instruction, in the priority of
-     * §26.2 and §26.7: a zero preemption timer, then a host interrupt with external-interrupt
-     * exiting, then the NMI and interrupt windows.
+     * §26.2 and §26.7: a zero preemption timer, then an NMI with NMI exiting, then a host
+     * interrupt with external-interrupt exiting, then the NMI and interrupt windows.
      */
     private boolean exitBeforeFirstInstruction(Vmcs vmcs, boolean timed, long timer) {
         ExitRecorder recorder = controls.recorder();
         if (timed && timer == 0) {
             recorder.begin(ExitReason.PREEMPTION_TIMER);
+            return true;
+        }
+        if (hostNmiPending && (vmcs.read32(VmcsField.PIN_BASED_VM_EXEC_CONTROL) & PinBasedControls.NMI_EXITING) != 0) {
+            // §26.2: with NMI exiting, an NMI causes a VM exit (reason 0) instead of being delivered.
+            hostNmiPending = false;
+            recorder.begin(ExitReason.EXCEPTION_NMI);
+            vmcs.write(VmcsField.VM_EXIT_INTR_INFO,
+                InterruptionInfo.encode(2, InterruptionInfo.TYPE_NMI, false) & 0xFFFF_FFFFL);
             return true;
         }
         if (hostInterruptPending && controls.externalInterruptExiting()) {

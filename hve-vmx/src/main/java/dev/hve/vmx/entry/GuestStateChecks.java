@@ -63,6 +63,10 @@ public final class GuestStateChecks {
     private final VmxCapabilities caps;
     private final HostMemory memory;
     private int qualification;
+    private final int[] accessRights = new int[8];
+    private static final int[] BASE_HIGH_CHECKED = {GuestSegmentFields.SS, GuestSegmentFields.DS, GuestSegmentFields.ES};
+    private static final int[] DATA_SEGMENTS = {GuestSegmentFields.DS, GuestSegmentFields.ES, GuestSegmentFields.FS,
+        GuestSegmentFields.GS};
 
     public GuestStateChecks(VmxCapabilities caps, HostMemory memory) {
         this.caps = caps;
@@ -160,7 +164,7 @@ public final class GuestStateChecks {
         boolean v86 = (vmcs.read(VmcsField.GUEST_RFLAGS) & RFLAGS_VM) != 0;
         boolean ia32e = ia32eGuest(vmcs);
         boolean unrestricted = unrestricted(vmcs);
-        int[] ar = new int[8];
+        int[] ar = accessRights;
         for (int s = 0; s < 8; s++) {
             ar[s] = vmcs.read32(ACCESS_RIGHTS[s]);
         }
@@ -196,7 +200,7 @@ public final class GuestStateChecks {
         if ((vmcs.read(BASE[GuestSegmentFields.CS]) >>> 32) != 0) {
             return "guest CS base bits 63:32 set";
         }
-        for (int s : new int[] {GuestSegmentFields.SS, GuestSegmentFields.DS, GuestSegmentFields.ES}) {
+        for (int s : BASE_HIGH_CHECKED) {
             if (usable(ar[s]) && (vmcs.read(BASE[s]) >>> 32) != 0) {
                 return "guest segment " + s + " base bits 63:32 set";
             }
@@ -212,7 +216,7 @@ public final class GuestStateChecks {
         if (failure != null) {
             return failure;
         }
-        for (int s : new int[] {GuestSegmentFields.DS, GuestSegmentFields.ES, GuestSegmentFields.FS, GuestSegmentFields.GS}) {
+        for (int s : DATA_SEGMENTS) {
             failure = dataSegment(vmcs, s, ar[s], unrestricted);
             if (failure != null) {
                 return failure;

@@ -19,6 +19,12 @@ public final class HostStateChecks {
     private static final long EFER_LMA = 1L << 10;
     private static final long EFER_RESERVED = ~((1L) | (1L << 8) | (1L << 10) | (1L << 11));
 
+    private static final VmcsField[] SELECTORS = {VmcsField.HOST_ES_SELECTOR, VmcsField.HOST_CS_SELECTOR,
+        VmcsField.HOST_SS_SELECTOR, VmcsField.HOST_DS_SELECTOR, VmcsField.HOST_FS_SELECTOR, VmcsField.HOST_GS_SELECTOR,
+        VmcsField.HOST_TR_SELECTOR};
+    private static final VmcsField[] BASES = {VmcsField.HOST_FS_BASE, VmcsField.HOST_GS_BASE,
+        VmcsField.HOST_GDTR_BASE, VmcsField.HOST_IDTR_BASE, VmcsField.HOST_TR_BASE};
+
     private HostStateChecks() {
     }
 
@@ -56,10 +62,7 @@ public final class HostStateChecks {
         }
 
         // §27.2.3: selectors' RPL and TI must be 0; CS and TR must not be null.
-        VmcsField[] selectors = {VmcsField.HOST_ES_SELECTOR, VmcsField.HOST_CS_SELECTOR, VmcsField.HOST_SS_SELECTOR,
-            VmcsField.HOST_DS_SELECTOR, VmcsField.HOST_FS_SELECTOR, VmcsField.HOST_GS_SELECTOR,
-            VmcsField.HOST_TR_SELECTOR};
-        for (VmcsField selector : selectors) {
+        for (VmcsField selector : SELECTORS) {
             if ((vmcs.read(selector) & 7) != 0) {
                 return "host " + selector.sdmName() + " has RPL or TI set";
             }
@@ -73,9 +76,7 @@ public final class HostStateChecks {
         if (!hostLongMode && vmcs.read(VmcsField.HOST_SS_SELECTOR) == 0) {
             return "host SS selector is null outside 64-bit host";
         }
-        VmcsField[] bases = {VmcsField.HOST_FS_BASE, VmcsField.HOST_GS_BASE, VmcsField.HOST_GDTR_BASE,
-            VmcsField.HOST_IDTR_BASE, VmcsField.HOST_TR_BASE};
-        for (VmcsField base : bases) {
+        for (VmcsField base : BASES) {
             if (!Canonical.canonical(vmcs.read(base))) {
                 return base.sdmName() + " not canonical";
             }

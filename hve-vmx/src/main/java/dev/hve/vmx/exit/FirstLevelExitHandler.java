@@ -92,6 +92,10 @@ public final class FirstLevelExitHandler {
                 return budgetLeft ? Internal.RESUME : Internal.NONE;
             case ExitReason.NMI_WINDOW:
                 return Internal.RESUME;
+            case ExitReason.EXCEPTION_NMI:
+                // A host NMI (NMI exiting) belongs to the host; an exception goes to the monitor.
+                return InterruptionInfo.type(vmcs.read32(VmcsField.VM_EXIT_INTR_INFO)) == InterruptionInfo.TYPE_NMI
+                    ? Internal.RESUME : Internal.NONE;
             default:
                 return Internal.NONE;
         }

@@ -71,6 +71,7 @@ class VmxCapabilitiesTest {
         assertEquals(4, (misc >>> 16) & 0x1FF, "CR3-target values");
         assertTrue(caps.supportsActivityState(1));
         assertFalse(caps.supportsActivityState(3), "wait-for-SIPI is not modeled");
+        assertFalse(caps.supportsActivityState(2), "nor shutdown");
         assertEquals(0, misc & (1L << 29));
         int highest = 0;
         for (VmcsField f : VmcsField.values()) {

@@ -1,0 +1,2 @@
+/** #VMEXIT: exit codes, the record the controls write as hardware does, and the first-level exit handler. */
+package dev.hve.svm.exit;

@@ -1,0 +1,87 @@
+package dev.hve.vmx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hve.api.Event;
+import dev.hve.api.Register;
+import dev.hve.api.VmExit;
+import dev.hve.vmx.controls.EntryControls;
+import dev.hve.vmx.controls.ProcessorControls;
+import dev.hve.vmx.exit.ExitReason;
+import dev.hve.vmx.vmcs.VmcsField;
+import org.junit.jupiter.api.Test;
+
+/** 64-bit guests (IA-32e mode entry, CR8 exiting) and NMIs (virtual NMIs, NMI-window exiting). */
+class ModeAndNmiTest {
+
+    @Test
+    void sixtyFourBitGuestEntersAndReportsEightByteAddressSize() {
+        Guest g = new Guest().long64(0xE6, 0x80, 0xF4).intercept(true, 0); // out 80h,al; hlt
+        VmExit.PortIo io = assertInstanceOf(VmExit.PortIo.class, g.vcpu.run(100));
+        assertEquals(8, io.addressSize());
+        assertTrue((g.field(VmcsField.VM_ENTRY_CONTROLS) & EntryControls.IA32E_MODE_GUEST) != 0);
+        assertEquals(0x500, g.field(VmcsField.GUEST_IA32_EFER) & 0x500);
+        g.vcpu.completeInstruction();
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+    }
+
+    @Test
+    void sixtyFourBitCodeSegmentWithDSetIsAnEntryFailure() {
+        Guest g = new Guest().long64(0xF4).intercept(true, 0);
+        g.setBits(VmcsField.GUEST_CS_AR_BYTES, 1 << 14);
+        assertEquals(ExitReason.VM_ENTRY_FAILURE | ExitReason.INVALID_GUEST_STATE, g.enter(100));
+        assertTrue(g.vcpu.processor().lastEntryFailure().contains("CS.L and CS.D"));
+    }
+
+    @Test
+    void nonCanonicalRipIn64BitModeIsAnEntryFailure() {
+        Guest g = new Guest().long64(0xF4).intercept(true, 0);
+        g.vcpu.setRegister(Register.RIP, 0x0000_8000_0000_0000L);
+        assertEquals(ExitReason.VM_ENTRY_FAILURE | ExitReason.INVALID_GUEST_STATE, g.enter(100));
+        assertTrue(g.vcpu.processor().lastEntryFailure().contains("canonical"));
+    }
+
+    @Test
+    void cr8LoadAndStoreExiting() {
+        Guest load = new Guest().long64(0x44, 0x0F, 0x22, 0xC0).intercept(true, 0); // mov cr8,rax
+        load.setBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, ProcessorControls.CR8_LOAD_EXITING);
+        assertEquals(ExitReason.CR_ACCESS, load.enter(100));
+        assertEquals(0x8L, load.field(VmcsField.EXIT_QUALIFICATION), "CR8, MOV to CR, RAX");
+        Guest store = new Guest().long64(0x4C, 0x0F, 0x20, 0xC3).intercept(true, 0); // mov rbx,cr8 (REX.WR)
+        store.setBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, ProcessorControls.CR8_STORE_EXITING);
+        assertEquals(ExitReason.CR_ACCESS, store.enter(100));
+        assertEquals(0x318L, store.field(VmcsField.EXIT_QUALIFICATION), "CR8, MOV from CR, RBX");
+    }
+
+    @Test
+    void injectedNmiBlocksFurtherNmisUntilIret() {
+        // handler: out 80h,al; iret ... main: hlt
+        Guest g = new Guest().flat32(0xF4).gate(2, 0x1100).at(0x1100, 0xE6, 0x80, 0xCF).intercept(true, 0);
+        g.vcpu.inject(new Event.Nmi());
+        assertInstanceOf(VmExit.PortIo.class, g.vcpu.run(100));
+        assertEquals(1 << 3, g.field(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & (1 << 3), "blocking by NMI");
+        g.vcpu.completeInstruction();
+        // NMI-window exiting: the window opens only after the IRET ends NMI blocking.
+        g.setBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, ProcessorControls.NMI_WINDOW_EXITING);
+        assertEquals(ExitReason.NMI_WINDOW, g.enter(100));
+        assertEquals(Guest.CODE, g.field(VmcsField.GUEST_RIP), "after the IRET, back at the HLT");
+        assertEquals(0, g.field(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & (1 << 3));
+    }
+
+    @Test
+    void sysenterMsrsTravelThroughTheGuestStateArea() {
+        // mov ecx,175h; rdmsr; hlt  (IA32_SYSENTER_ESP, not intercepted)
+        Guest g = new Guest().flat32(0xB9, 0x75, 0x01, 0, 0, 0x0F, 0x32, 0xF4)
+            .intercept(new dev.hve.api.InterceptConfig(new java.util.BitSet(), java.util.Set.of(), 0, true, true, false, false));
+        g.set(VmcsField.GUEST_SYSENTER_ESP, 0x1234_5678L);
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+        assertEquals(0x1234_5678L, g.vcpu.register(Register.RAX));
+        // mov ecx,176h; xor edx,edx; mov eax,9999h; wrmsr; hlt
+        Guest h = new Guest().flat32(0xB9, 0x76, 0x01, 0, 0, 0x31, 0xD2, 0xB8, 0x99, 0x99, 0, 0, 0x0F, 0x30, 0xF4)
+            .intercept(new dev.hve.api.InterceptConfig(new java.util.BitSet(), java.util.Set.of(), 0, true, true, false, false));
+        assertInstanceOf(VmExit.Hlt.class, h.vcpu.run(100));
+        assertEquals(0x9999, h.field(VmcsField.GUEST_SYSENTER_EIP));
+    }
+}
