@@ -19,5 +19,5 @@ script=${3:-$default_script}
 mkdir -p "$(dirname "$out")"
 obj=$(mktemp "${TMPDIR:-/tmp}/hve-guest.XXXXXX.o")
 trap 'rm -f "$obj"' EXIT
-as $as_flags -o "$obj" "$src"
+as $as_flags -I "$here/include" -o "$obj" "$src"
 ld -m "$ld_emulation" --no-warn-rwx-segments -T "$script" -o "$out" "$obj"
