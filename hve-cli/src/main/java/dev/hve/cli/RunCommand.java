@@ -94,8 +94,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
-        if (smp != 1) {
-            throw new UsageException("--smp " + smp + ": only one vCPU is supported so far");
+        if (smp < 1 || smp > 255) {
+            throw new UsageException("--smp must be 1-255, not " + smp);
         }
         if (!clock.equals("virtual") && !clock.equals("host")) {
             throw new UsageException("--clock must be virtual or host, not '" + clock + "'");

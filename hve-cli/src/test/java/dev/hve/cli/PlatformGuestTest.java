@@ -77,6 +77,12 @@ class PlatformGuestTest {
         assertPasses(backend, "mmio64", "mmio: every form at 1, 2, 4 and 8 bytes\n");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"vmx", "svm"})
+    void twoVcpusWithTheSecondStartedByInitSipiSipi(String backend) {
+        assertPasses(backend, "smp", "AP\nsmp: the AP started through INIT-SIPI-SIPI\n", "--smp", "2");
+    }
+
     private List<String> trace(String backend, String guest, String name) throws IOException {
         Path file = temp.resolve(name);
         RunnerHarness.Result result = run(backend, guest, "--trace-exits", file.toString());

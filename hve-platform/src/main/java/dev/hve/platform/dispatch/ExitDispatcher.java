@@ -114,7 +114,7 @@ public final class ExitDispatcher {
     }
 
     private RunOutcome cpuid(Vcpu vcpu, VmExit.Cpuid request) {
-        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf());
+        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf(), vcpu.index());
         // CPUID writes 32-bit results, so bits 63:32 of each register are cleared in 64-bit mode.
         vcpu.setRegister(Register.RAX, leaf.eax() & 0xFFFF_FFFFL);
         vcpu.setRegister(Register.RBX, leaf.ebx() & 0xFFFF_FFFFL);

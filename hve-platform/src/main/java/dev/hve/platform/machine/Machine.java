@@ -45,6 +45,8 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
 
     /** Instructions a vCPU runs before the loop takes control back (checks limits and time). */
     static final long QUANTUM = 1_000_000;
+    /** With several vCPUs, each runs this many instructions before the next one's turn. */
+    static final long SMP_SLICE = 100_000;
     private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
     /** How long a guest halted with no timer armed may wait for serial input before it counts as dead. */
     private static final long IDLE_INPUT_WAIT_NANOS = 200_000_000L;
@@ -59,6 +61,7 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
     private final ExitDispatcher dispatcher;
     private final List<Vcpu> vcpus = new ArrayList<>();
     private final boolean interactive;
+    private final VcpuScheduler scheduler;
     private RunOutcome requestedStop;
 
     public Machine(Vm vm, HostCpu host, MachineConfig config, List<PlatformExtension> extensions) {
@@ -89,6 +92,7 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
             vcpu.configureIntercepts(intercepts);
             vcpus.add(vcpu);
         }
+        this.scheduler = new VcpuScheduler(vcpus, chipset.interrupts(), config.vcpus() == 1 ? QUANTUM : SMP_SLICE);
     }
 
     public Vm vm() {
@@ -126,22 +130,33 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
 
     /** Runs the guest until it stops itself or a limit is reached. */
     public RunOutcome run(RunLimits limits, ExitObserver observer) {
-        Vcpu vcpu = vcpus.get(0);
         long start = System.nanoTime();
         long nextProgress = start + PROGRESS_INTERVAL_NANOS;
         long sequence = 0;
         requestedStop = null;
         while (true) {
+            collectStartupIpis();
+            Vcpu vcpu = scheduler.next();
+            if (vcpu == null) {
+                RunOutcome idle = idle();
+                if (idle != null) {
+                    return idle;
+                }
+                continue;
+            }
             chipset.setCurrentVcpu(vcpu.index());
             chipset.poll();
             injector.deliver(vcpu);
+            scheduler.syncTsc(vcpu, clock.tsc());
             long retired = vcpu.retiredInstructions();
-            long budget = budget(limits, retired);
+            long budget = budget(limits, scheduler.totalRetired(), scheduler.sliceLeft(vcpu));
             if (budget <= 0) {
-                return new RunOutcome.InstructionLimit(retired);
+                return new RunOutcome.InstructionLimit(scheduler.totalRetired());
             }
             VmExit exit = vcpu.run(budget);
-            clock.advanceInstructions(vcpu.retiredInstructions() - retired);
+            long ran = vcpu.retiredInstructions() - retired;
+            clock.advanceInstructions(ran);
+            scheduler.retired(vcpu, ran);
             long handlingStart = observer == null ? 0 : System.nanoTime();
             long rip = observer == null ? 0 : vcpu.register(Register.RIP);
             RunOutcome outcome = dispatcher.dispatch(vcpu, exit);
@@ -149,7 +164,7 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
                 long now = System.nanoTime();
                 observer.exitHandled(sequence, vcpu, rip, exit, dispatcher.lastPortValue(), now - handlingStart);
                 if (now >= nextProgress) {
-                    observer.progress(vcpu.retiredInstructions(), now - start);
+                    observer.progress(scheduler.totalRetired(), now - start);
                     nextProgress = now + PROGRESS_INTERVAL_NANOS;
                 }
             }
@@ -167,9 +182,27 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
         }
     }
 
-    /** Up to the next timer deadline, the quantum, and the user's instruction limit. */
-    private long budget(RunLimits limits, long retired) {
-        long budget = QUANTUM;
+    /**
+     * INIT and start-up IPIs sent through the local APICs' ICR (Intel SDM Vol. 3A §10.4,
+     * "MP Initialization"): INIT puts a processor in wait-for-SIPI; a SIPI then starts it in real
+     * mode at CS = vector << 8, IP = 0.
+     */
+    private void collectStartupIpis() {
+        for (int i = 0; i < vcpus.size(); i++) {
+            if (chipset.localApic(i).takeInit()) {
+                scheduler.waitForStartup(i);
+            }
+            int vector = chipset.localApic(i).takeStartupVector();
+            if (vector >= 0 && scheduler.waitingForStartup(i)) {
+                ApStartup.enterRealMode(vcpus.get(i), vector);
+                scheduler.start(i);
+            }
+        }
+    }
+
+    /** Up to the next timer deadline, the vCPU's slice, and the user's instruction limit. */
+    private long budget(RunLimits limits, long retired, long slice) {
+        long budget = slice;
         long deadline = clock.nextDeadline();
         if (deadline != VirtualClock.NEVER && !clock.isHostDriven()) {
             long instructions = (deadline - clock.now()) / VirtualClock.NANOS_PER_INSTRUCTION;
@@ -182,27 +215,31 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
     }
 
     /**
-     * HLT: with interrupts enabled, time jumps to whatever wakes the vCPU (Intel SDM Vol. 2A, HLT:
-     * an enabled interrupt, NMI or INIT resumes it). The guest's TSC follows the clock through the
-     * TSC offset, so the time the guest measures agrees with its timers. With interrupts disabled,
-     * or nothing that could ever fire, the guest is dead and the run ends.
+     * Every vCPU is halted or waiting for a SIPI. Time jumps to whatever wakes a halted one (Intel
+     * SDM Vol. 2A, HLT: an enabled interrupt or an NMI resumes it); if nothing can, the guest is
+     * dead and the run ends.
      */
-    @Override
-    public RunOutcome halted(Vcpu vcpu, long rip) {
-        boolean interruptsEnabled = (vcpu.register(Register.RFLAGS) & (1L << 9)) != 0;
-        if (!interruptsEnabled && !chipset.interrupts().nmiPending(vcpu.index())) {
-            return new RunOutcome.Halted(rip);
+    private RunOutcome idle() {
+        int[] sleepers = scheduler.wakeable();
+        if (sleepers.length == 0) {
+            return new RunOutcome.Halted(scheduler.haltRip(0));
         }
         try {
             long wait = interactive ? Long.MAX_VALUE / 2 : IDLE_INPUT_WAIT_NANOS;
-            if (!chipset.waitForWakeup(wait, vcpu.index())) {
-                return new RunOutcome.Halted(rip);
+            if (!chipset.waitForWakeup(wait, sleepers)) {
+                return new RunOutcome.Halted(scheduler.haltRip(sleepers[0]));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RunOutcome.Halted(rip);
+            return new RunOutcome.Halted(scheduler.haltRip(sleepers[0]));
         }
-        vcpu.setTscOffset(clock.tsc() - vcpu.retiredInstructions());
+        return null;
+    }
+
+    /** HLT: the vCPU sleeps until the scheduler sees something that wakes it. */
+    @Override
+    public RunOutcome halted(Vcpu vcpu, long rip) {
+        scheduler.halt(vcpu.index(), rip);
         return null;
     }
 
