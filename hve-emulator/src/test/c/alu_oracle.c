@@ -152,6 +152,17 @@ int main(void) {
         else if (!strcmp(op, "popcnt")) { SIZES_NO8(BIN, "popcnt") }
         else if (!strcmp(op, "lzcnt")) { SIZES_NO8(BIN, "lzcnt") }
         else if (!strcmp(op, "tzcnt")) { SIZES_NO8(BIN, "tzcnt") }
+        else if (!strcmp(op, "crc32")) {
+            uint32_t acc = (uint32_t)x;
+            switch (size) {
+                case 1: { uint8_t b = (uint8_t)y; __asm__ volatile(PRE "crc32b %[b], %[a]" POST : [a] "+r"(acc), [fl] "+r"(fl) : [b] "r"(b) : "cc"); break; }
+                case 2: { uint16_t b = (uint16_t)y; __asm__ volatile(PRE "crc32w %[b], %[a]" POST : [a] "+r"(acc), [fl] "+r"(fl) : [b] "r"(b) : "cc"); break; }
+                case 4: { uint32_t b = (uint32_t)y; __asm__ volatile(PRE "crc32l %[b], %[a]" POST : [a] "+r"(acc), [fl] "+r"(fl) : [b] "r"(b) : "cc"); break; }
+                default: { u64 a64 = acc; __asm__ volatile(PRE "crc32q %[b], %[a]" POST : [a] "+r"(a64), [fl] "+r"(fl) : [b] "r"(y) : "cc"); acc = (uint32_t)a64; break; }
+            }
+            r1 = acc;
+            r2 = y;
+        }
         else if (!strcmp(op, "repe_cmps")) { STRSIZES("repe", "cmps") }
         else if (!strcmp(op, "repne_cmps")) { STRSIZES("repne", "cmps") }
         else if (!strcmp(op, "repe_scas")) { STRSIZES("repe", "scas") }

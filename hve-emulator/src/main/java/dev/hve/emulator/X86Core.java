@@ -131,8 +131,12 @@ public final class X86Core {
             } catch (Fault f) {
                 // Faults are precise: no part of the instruction is kept (flags included).
                 s.rflags = flags;
-                if (!c.events.deliverFault(f)) {
-                    return StopReason.EXIT;
+                try {
+                    if (!c.events.deliverFault(f)) {
+                        return StopReason.EXIT;
+                    }
+                } catch (ExitSignal e) {
+                    return StopReason.EXIT; // delivery touched memory that left guest mode
                 }
             } catch (ExitSignal e) {
                 s.rflags = flags;
@@ -287,6 +291,14 @@ public final class X86Core {
      */
     public int instructionBytes(byte[] destination) {
         return readLinear(cpu.instructionLinear, destination, Math.min(15, destination.length));
+    }
+
+    /**
+     * For an INS/OUTS hook: the linear address of the string operand (ES:rDI for INS, seg:rSI for
+     * OUTS), which VMX reports as the guest-linear address of an I/O exit.
+     */
+    public long ioStringLinearAddress() {
+        return cpu.ioStringLinear;
     }
 
     /** The decoded current instruction (read-only use: operand/address size, segment, ModRM). */

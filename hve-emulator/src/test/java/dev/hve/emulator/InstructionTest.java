@@ -366,4 +366,87 @@ class InstructionTest {
         assertEquals(CODE + 1, t.s.rip, "an intercepted INT3 leaves RIP on the instruction");
         assertEquals(1, t.core.instructionLength());
     }
+
+    @Test
+    void alignmentCheckAtCpl3() {
+        TestMachine t = m32();
+        for (int seg = CpuState.ES; seg <= CpuState.GS; seg++) {
+            t.s.segmentAttributes[seg] |= 0x60; // DPL 3
+        }
+        t.s.cpl = 3;
+        t.s.cr0 |= CpuState.CR0_AM;
+        t.s.rflags |= CpuState.AC;
+        t.exitOnException = 17;
+        t.load(CODE, 0x8B, 0x05, 0x00, 0x50, 0x00, 0x00, 0x8B, 0x05, 0x01, 0x50, 0x00, 0x00); // aligned, then misaligned
+        assertEquals(StopReason.EXIT, t.at(CODE).run(10));
+        assertEquals(CODE + 6, t.s.rip);
+        assertEquals(List.of("exception 17 err=true/0 cr2=0"), t.log);
+    }
+
+    @Test
+    void crc32cAccumulates() throws Exception {
+        TestMachine t = run(m64(), "xor eax, eax\n not eax\n mov rbx, 0x3938373635343332\n mov cl, 0x31\n crc32 eax, cl\n"
+            + "crc32 rax, rbx\n not eax");
+        assertEquals(0xE306_9283L, t.s.gpr[0], "CRC-32C of \"123456789\"");
+    }
+
+    @Test
+    void realModeFarCallReturnAndLoops() throws Exception {
+        TestMachine t = run(m16(), "mov sp, 0x7000\n call 0x0200:(far16 - 0x2000)\n mov cx, 3\n xor ax, ax\n"
+            + "2: inc ax\n cmp ax, 2\n loopne 2b\n mov bx, cx\n xor cx, cx\n jcxz 3f\n mov bx, 0xFFFF\n 3: jmp 4f\n"
+            + ".org 0x1000\n far16: mov dx, cs\n retf\n 4:");
+        assertEquals(0x0200, t.s.segmentSelector[CpuState.CS] ^ 0x0200 ^ 0x0000, "back in CS 0");
+        assertEquals(0x0200, t.s.gpr[2] & 0xFFFF, "the far target ran with CS = 0x200");
+        assertEquals(1, t.s.gpr[3] & 0xFFFF, "LOOPNE stopped when AX reached 2 (CX 3 -> 1)");
+        assertEquals(0x7000, t.s.gpr[4] & 0xFFFF);
+    }
+
+    @Test
+    void addressSizeOverrideOnLoopsAndStrings() throws Exception {
+        TestMachine t = run(m32(), "mov ecx, 0x10002\n addr16 loop 1f\n 1: mov esi, ecx\n"
+            + "mov edi, 0x15000\n mov ecx, 0x10001\n mov al, 5\n addr16 rep stosb");
+        assertEquals(0x10001, t.s.gpr[6], "LOOP with a 16-bit address size decrements CX only");
+        assertEquals(0x10000, t.s.gpr[1], "CX counted down to zero, ECX's upper half untouched");
+        assertEquals(0x15001, t.s.gpr[7] & 0xFFFF_FFFFL, "DI (16 bits) advanced once; EDI's upper half kept");
+        assertEquals(5, t.memory.read8(0x5000), "ES:DI with DI = 0x5000");
+    }
+
+    @Test
+    void virtual8086RoundTrip() throws Exception {
+        // A ring-0 32-bit monitor IRETs into virtual-8086 mode; the V86 code's INT 0x21 comes back
+        // to ring 0 through a 32-bit interrupt gate with the V86 segment registers pushed.
+        TestMachine t = m32();
+        t.memory.write64(0x6000 + 0x30, 0x0000_8902_0000_0067L); // TSS at 0x20000
+        t.s.gdtrLimit = 0x37;
+        t.memory.write32(0x20004, 0xA000);
+        t.memory.write32(0x20008, 0x10);
+        t.gate32(0x5000, 0x21, 0x3000, 3);
+        t.s.idtrBase = 0x5000;
+        t.s.idtrLimit = 0x7FF;
+        t.load(0x3000, 0x8B, 0x44, 0x24, 0x04, 0xF4); // handler: mov eax, [esp+4] (CS); hlt
+        t.load(0x4100, 0xB8, 0x34, 0x12, 0xCD, 0x21); // V86 code at 0400:0100: mov ax, 0x1234; int 0x21
+        run(t, "mov ax, 0x30\n ltr ax\n push 0\n push 0\n push 0\n push 0\n push 0x0300\n push 0x0100\n"
+            + "push 0x23202\n push 0x0400\n push 0x0100\n iret");
+        assertEquals(0x0400, t.s.gpr[0] & 0xFFFF, "pushed V86 CS");
+        assertEquals(0, t.s.cpl);
+        assertEquals(0, t.s.rflags & CpuState.VM);
+        assertEquals(0xA000 - 36, t.s.gpr[4], "TSS.ESP0 with GS, FS, DS, ES, SS, ESP, EFLAGS, CS, EIP pushed");
+        assertEquals(0x0300, t.memory.read32(0xA000 - 20), "V86 SS");
+    }
+
+    @Test
+    void sysretToCompatibilityMode() throws Exception {
+        TestMachine t = m64();
+        t.memory.write64(0x6000 + 0x18, 0x00CF_FB00_0000_FFFFL); // user code32 (0x1B)
+        t.memory.write64(0x6000 + 0x20, 0x00CF_F300_0000_FFFFL); // user data (0x23)
+        t.memory.write64(0x6000 + 0x28, 0x00AF_FB00_0000_FFFFL); // user code64 (0x2B)
+        t.s.gdtrBase = 0x6000;
+        t.s.gdtrLimit = 0x2F;
+        run(t, "mov ecx, 0xC0000081\n xor eax, eax\n mov edx, 0x00180008\n wrmsr\n lea rcx, [rip+compat]\n"
+            + "mov r11, 0x202\n sysret\n .code32\n compat: mov eax, cs\n mov ebx, ss\n");
+        assertEquals(0x1B, t.s.gpr[0] & 0xFFFF);
+        assertEquals(0x23, t.s.gpr[3] & 0xFFFF);
+        assertEquals(3, t.s.cpl);
+        assertFalse(t.s.mode64());
+    }
 }

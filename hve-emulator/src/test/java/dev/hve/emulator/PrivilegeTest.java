@@ -248,4 +248,180 @@ class PrivilegeTest {
         assertEquals(0xA00000, t.memory.read64(0x8148), "CR2");
         assertEquals(t.memory.read64(0x8150), t.memory.read64(0x8158), "saved RIP");
     }
+
+    @Test
+    void callGateWithParametersConformingCodeAndLdt() throws Exception {
+        TestMachine t = boot(new TestMachine().flat32(), """
+            .intel_syntax noprefix
+            .code32
+            .globl _start
+            _start:
+                lgdt [gdt_desc]
+                ljmp 0x08, offset 1f
+            1:  mov ax, 0x10
+                mov ds, ax
+                mov es, ax
+                mov ss, ax
+                mov esp, 0x9000
+                mov dword ptr [0x20004], 0xA000
+                mov dword ptr [0x20008], 0x10
+                mov ax, 0x28
+                ltr ax
+                mov eax, offset gate_target
+                mov word ptr [gdt+0x30], ax
+                shr eax, 16
+                mov word ptr [gdt+0x36], ax
+                mov ax, 0x38
+                lldt ax
+                push 0x23
+                push 0xB000
+                push 0x202
+                push 0x1B
+                push offset user
+                iret
+            user:
+                mov ax, 0x23
+                mov ds, ax
+                push 0x11
+                push 0x22
+                lcall 0x33, 0
+                mov [0x8200], eax
+                mov [0x8204], esp
+                mov ax, cs
+                mov [0x8208], ax
+                lcall 0x40, offset conforming
+                mov [0x820C], ebx
+                mov ax, 0x07
+                mov fs, ax
+                mov ecx, fs:[0]
+                mov [0x8210], ecx
+                mov al, 0
+                out 0xF4, al
+                hlt
+            gate_target:
+                mov eax, [esp+8]
+                add eax, [esp+12]
+                mov ebx, cs
+                mov [0x8220], ebx
+                mov [0x8224], esp
+                retf 8
+            conforming:
+                mov ebx, cs
+                retf
+                .balign 8
+            gdt:
+                .quad 0
+                .quad 0x00CF9B000000FFFF
+                .quad 0x00CF93000000FFFF
+                .quad 0x00CFFB000000FFFF
+                .quad 0x00CFF3000000FFFF
+                .quad 0x0000890200000067
+                .quad 0x0000EC0200080000
+                .quad 0x0000820300000007
+                .quad 0x00CFFF000000FFFF
+            gdt_desc:
+                .word 9*8-1
+                .long gdt
+            """);
+        // The LDT (GDT selector 0x38, base 0x30000) holds one data descriptor (selector 0x07 = LDT index 0, RPL 3).
+        t.memory.write64(0x30000, 0x00CF_F300_0000_FFFFL | (0x31000L << 16));
+        t.memory.write32(0x31000, 0xC0FFEE);
+        assertEquals(StopReason.EXIT, t.run(100_000), () -> t.log.toString());
+        assertEquals(0x33, t.memory.read32(0x8200), "parameters copied to the inner stack and added");
+        assertEquals(0xB000, t.memory.read32(0x8204), "RETF 8 popped the parameters on the outer stack");
+        assertEquals(0x1B, t.memory.read16(0x8208), "back at CPL 3");
+        assertEquals(0x08, t.memory.read32(0x8220), "the gate's target ran at CPL 0");
+        assertEquals(0xA000 - 24, t.memory.read32(0x8224), "inner stack: SS, ESP, 2 parameters, CS, EIP");
+        assertEquals(0x43, t.memory.read32(0x820C), "conforming code keeps CPL 3 (CS.RPL = 3)");
+        assertEquals(0xC0FFEE, t.memory.read32(0x8210), "FS loaded from the LDT");
+    }
+
+    @Test
+    void hardwareTaskSwitchesByCallIretAndTaskGate() throws Exception {
+        TestMachine t = boot(new TestMachine().flat32(), """
+            .intel_syntax noprefix
+            .code32
+            .globl _start
+            _start:
+                lgdt [gdt_desc]
+                ljmp 0x08, offset 1f
+            1:  mov ax, 0x10
+                mov ds, ax
+                mov es, ax
+                mov ss, ax
+                mov esp, 0x9000
+                /* TSS B at 0x21000 runs task_b; TSS C at 0x22000 runs task_c (both on their own stacks). */
+                mov dword ptr [0x21000 + 0x20], offset task_b
+                mov dword ptr [0x21000 + 0x24], 0x2
+                mov dword ptr [0x21000 + 0x38], 0xA000
+                mov dword ptr [0x21000 + 0x48], 0x10
+                mov dword ptr [0x21000 + 0x4C], 0x08
+                mov dword ptr [0x21000 + 0x50], 0x10
+                mov dword ptr [0x21000 + 0x54], 0x10
+                mov dword ptr [0x22000 + 0x20], offset task_c
+                mov dword ptr [0x22000 + 0x24], 0x2
+                mov dword ptr [0x22000 + 0x38], 0xB000
+                mov dword ptr [0x22000 + 0x48], 0x10
+                mov dword ptr [0x22000 + 0x4C], 0x08
+                mov dword ptr [0x22000 + 0x50], 0x10
+                mov dword ptr [0x22000 + 0x54], 0x10
+                mov ax, 0x28
+                ltr ax
+                /* IDT vector 0x40: a task gate to TSS C (selector 0x38). */
+                mov dword ptr [0x23000 + 0x40*8], 0x00380000
+                mov dword ptr [0x23000 + 0x40*8 + 4], 0x00008500
+                lidt [idt_desc]
+                mov ebx, 0x1111
+                call 0x30:0
+                mov [0x8300], eax
+                mov [0x8304], ebx
+                int 0x40
+                mov [0x8308], ecx
+                mov [0x830C], esp
+                mov al, 0
+                out 0xF4, al
+                hlt
+            task_b:
+                mov eax, 0xB0B0
+                str dx
+                mov [0x8310], dx
+                pushf
+                pop edx
+                mov [0x8314], edx
+                iret
+            task_c:
+                mov ecx, 0xC0C0
+                mov [0x8318], esp
+                iret
+                .balign 8
+            gdt:
+                .quad 0
+                .quad 0x00CF9B000000FFFF
+                .quad 0x00CF93000000FFFF
+                .quad 0
+                .quad 0
+                .quad 0x0000890200000067   /* 0x28: TSS A at 0x20000 */
+                .quad 0x0000890210000067   /* 0x30: TSS B at 0x21000 */
+                .quad 0x0000890220000067   /* 0x38: TSS C at 0x22000 */
+            gdt_desc:
+                .word 8*8-1
+                .long gdt
+            idt_desc:
+                .word 256*8-1
+                .long 0x23000
+            """);
+        assertEquals(StopReason.EXIT, t.run(100_000), () -> t.log.toString());
+        assertEquals(0x30, t.memory.read16(0x8310), "TR in task B");
+        assertTrue((t.memory.read32(0x8314) & 0x4000) != 0, "NT set in the called task");
+        assertEquals(0x28, t.memory.read16(0x21000), "back link to task A");
+        assertEquals(0x28, t.memory.read32(0x8300), "task A's own EAX came back from its TSS, not task B's 0xB0B0");
+        assertEquals(0xB0B0, t.memory.read32(0x21000 + 0x28), "task B's EAX saved in TSS B by its IRET");
+        assertEquals(0x1111, t.memory.read32(0x8304));
+        assertEquals(0, t.memory.read32(0x8308), "task A's ECX restored after task C");
+        assertEquals(0xC0C0, t.memory.read32(0x22000 + 0x2C), "task C's ECX saved in TSS C by its IRET");
+        assertEquals(0xB000, t.memory.read32(0x8318), "task C's stack from its TSS");
+        assertEquals(0x9000, t.memory.read32(0x830C));
+        assertTrue((t.s.cr0 & 0x8) != 0, "CR0.TS set by the switch");
+        assertEquals(0x28, t.s.segmentSelector[7]);
+    }
 }

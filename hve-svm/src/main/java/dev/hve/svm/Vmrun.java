@@ -19,6 +19,10 @@ import dev.hve.svm.vmcb.VmcbLayout;
  * §15.6). VMRUN checks the guest state, loads it into the core, injects EVENTINJ, and runs guest
  * code; the #VMEXIT record is written by {@link SvmGuestControls} as events occur, and the guest
  * state is saved back to the VMCB here.
+ *
+ * <p>Every VMRUN reloads all control and save-area fields from the VMCB. The VMCB clean bits
+ * (§15.15) only permit a processor to keep cached copies; ignoring them, as this model does, is
+ * architecturally allowed and makes a hypervisor that forgets to clear a bit see its change anyway.
  */
 final class Vmrun {
 

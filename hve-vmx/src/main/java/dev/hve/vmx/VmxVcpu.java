@@ -59,6 +59,11 @@ public final class VmxVcpu implements Vcpu {
     private int pendingLength;
     private long completedByMonitor;
     private int lastVmInstructionError;
+    /** An injected NMI waiting for the guest's NMI window. */
+    private boolean deferredNmi;
+    private static final int ACTIVITY_HLT = 1;
+    /** Blocking by STI, by MOV SS and by NMI (interruptibility bits 0, 1, 3). */
+    private static final int NMI_BLOCKERS = 0xB;
     private boolean lastWasVmFail;
 
     VmxVcpu(VmxVm vm, int index) {
@@ -99,17 +104,20 @@ public final class VmxVcpu implements Vcpu {
 
     @Override
     public VmExit run(long instructionBudget) {
-        long start = retiredInstructions();
+        long left = Math.max(0, instructionBudget);
         while (true) {
-            long remaining = Math.max(0, instructionBudget - (retiredInstructions() - start));
-            long slice = Math.min(remaining, MAX_TIMER);
+            long slice = Math.min(left, MAX_TIMER);
             int reasonField;
             try {
                 reasonField = enterOnce(slice);
             } catch (VmFailValid failure) {
                 return FirstLevelExitHandler.entryFailure(failure.error(), processor.lastEntryFailure());
             }
-            boolean budgetLeft = slice < remaining;
+            // The timer counts virtual time, halted time included: what it lost is what the slice used.
+            if ((reasonField & ExitReason.VM_ENTRY_FAILURE) == 0) {
+                left -= slice - vmcs.read(VmcsField.VMX_PREEMPTION_TIMER_VALUE);
+            }
+            boolean budgetLeft = left > 0;
             reinjectInterruptedEvent(reasonField);
             switch (FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft)) {
                 case NONE:
@@ -155,11 +163,19 @@ public final class VmxVcpu implements Vcpu {
     /** Timer, pending event, and the IA-32e mode guest control derived from EFER. */
     private void prepareEntry(long timer) {
         vmcs.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, timer);
+        deferBlockedNmi();
         if (pendingEvent != 0 && !InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD))) {
             vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD, pendingEvent);
             vmcs.write(VmcsField.VM_ENTRY_EXCEPTION_ERROR_CODE, pendingErrorCode);
             vmcs.write(VmcsField.VM_ENTRY_INSTRUCTION_LEN, pendingLength);
             pendingEvent = 0;
+            deferBlockedNmi();
+        }
+        if (InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD))
+            && vmcs.read32(VmcsField.GUEST_ACTIVITY_STATE) == ACTIVITY_HLT) {
+            // Delivering an event ends HLT; the VMCS may not hold an exception for a halted guest
+            // (§27.3.1.5), so the hypervisor makes the guest active first.
+            vmcs.write(VmcsField.GUEST_ACTIVITY_STATE, 0);
         }
         long efer = vmcs.read(VmcsField.GUEST_IA32_EFER);
         boolean paging = (vmcs.read(VmcsField.GUEST_CR0) & CpuState.CR0_PG) != 0;
@@ -171,6 +187,29 @@ public final class VmxVcpu implements Vcpu {
             entry |= EntryControls.IA32E_MODE_GUEST;
         }
         vmcs.write(VmcsField.VM_ENTRY_CONTROLS, entry);
+    }
+
+    /**
+     * An NMI cannot be injected while the guest blocks NMIs (virtual-NMI blocking until its
+     * handler's IRET) or sits in an STI/MOV-SS shadow (§27.3.1.5): VM entry would fail. Like a
+     * hypervisor, hold it back and ask for an NMI-window exit (§26.7.6), which ends the run
+     * internally and brings the NMI back here.
+     */
+    private void deferBlockedNmi() {
+        int info = vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD);
+        boolean blocked = (vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & NMI_BLOCKERS) != 0;
+        if (InterruptionInfo.valid(info) && InterruptionInfo.type(info) == InterruptionInfo.TYPE_NMI && blocked) {
+            vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD, info & ~InterruptionInfo.VALID & 0xFFFF_FFFFL);
+            deferredNmi = true;
+        }
+        if (deferredNmi && !blocked && !InterruptionInfo.valid(info)) {
+            vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD,
+                InterruptionInfo.encode(2, InterruptionInfo.TYPE_NMI, false) & 0xFFFF_FFFFL);
+            vmcs.write(VmcsField.VM_ENTRY_INSTRUCTION_LEN, 0);
+            deferredNmi = false;
+        }
+        int primary = vmcs.read32(VmcsField.CPU_BASED_VM_EXEC_CONTROL) & ~ProcessorControls.NMI_WINDOW_EXITING;
+        vmcs.write(VmcsField.CPU_BASED_VM_EXEC_CONTROL, primary | (deferredNmi ? ProcessorControls.NMI_WINDOW_EXITING : 0));
     }
 
     /**
@@ -407,7 +446,8 @@ public final class VmxVcpu implements Vcpu {
     public boolean interruptible() {
         return (vmcs.read(VmcsField.GUEST_RFLAGS) & CpuState.IF) != 0
             && (vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & 3) == 0
-            && !InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD)) && pendingEvent == 0;
+            && !InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD)) && pendingEvent == 0
+            && !deferredNmi;
     }
 
     @Override

@@ -405,12 +405,43 @@ class VmEntryCheckTest {
     }
 
     @Test
-    void entryMsrLoadListIsAnMsrLoadingFailure() {
+    void entryMsrLoadListLoadsAndAForbiddenEntryIsAnMsrLoadingFailure() {
         Guest g = guest();
-        g.vcpu.vmcs().write(VmcsField.VM_ENTRY_MSR_LOAD_COUNT, 1);
-        int reason = g.vcpu.processor().vmlaunch();
-        assertEquals(ExitReason.VM_ENTRY_FAILURE | ExitReason.MSR_LOAD_FAIL, reason);
-        assertEquals(1, g.vcpu.vmcs().read(VmcsField.EXIT_QUALIFICATION));
+        HostMemory memory = g.vm.hostMemory();
+        long area = memory.allocate(64, 16);
+        memory.write64(area, 0x174);          // IA32_SYSENTER_CS
+        memory.write64(area + 8, 0x10);
+        memory.write64(area + 16, 0xC000_0100L); // IA32_FS_BASE may not be loaded from the list
+        memory.write64(area + 24, 0x1234);
+        g.set(VmcsField.VM_ENTRY_MSR_LOAD_ADDR, area);
+        g.set(VmcsField.VM_ENTRY_MSR_LOAD_COUNT, 2);
+        assertEquals(ExitReason.VM_ENTRY_FAILURE | ExitReason.MSR_LOAD_FAIL, g.enter(100));
+        assertEquals(2, g.field(VmcsField.EXIT_QUALIFICATION), "the second entry failed");
+
+        g.set(VmcsField.VM_ENTRY_MSR_LOAD_COUNT, 1);
+        assertEquals(ExitReason.HLT, g.enter(100));
+        assertEquals(0x10, g.field(VmcsField.GUEST_SYSENTER_CS), "loaded on entry, saved on exit");
+    }
+
+    @Test
+    void exitMsrStoreListStoresGuestMsrs() {
+        Guest g = guest();
+        HostMemory memory = g.vm.hostMemory();
+        long area = memory.allocate(16, 16);
+        memory.write64(area, 0x175); // IA32_SYSENTER_ESP
+        g.set(VmcsField.GUEST_SYSENTER_ESP, 0xABCD);
+        g.set(VmcsField.VM_EXIT_MSR_STORE_ADDR, area);
+        g.set(VmcsField.VM_EXIT_MSR_STORE_COUNT, 1);
+        assertEquals(ExitReason.HLT, g.enter(100));
+        assertEquals(0xABCD, memory.read64(area + 8));
+    }
+
+    @Test
+    void misalignedMsrAreaIsError7() {
+        assertEquals(7, vmfail(v -> {
+            v.write(VmcsField.VM_ENTRY_MSR_LOAD_ADDR, 0x1008);
+            v.write(VmcsField.VM_ENTRY_MSR_LOAD_COUNT, 1);
+        }, "MSR-load address").error());
     }
 
     // ---- What the monitor sees

@@ -66,6 +66,13 @@ class WalkingSkeletonTest {
     }
 
     @Test
+    void aHaltedGuestSpendsBudgetsLongerThanOneTimerSlice() {
+        Guest g = new Guest().flat32(0xF4).intercept(Guest.ports());
+        assertInstanceOf(VmExit.Preempted.class, g.vcpu.run(3L << 32), "halted time counts against the budget");
+        assertEquals(1, g.vcpu.retiredInstructions(), "only the HLT retired");
+    }
+
+    @Test
     void budgetEndIsAPreemptionTimerExit() {
         // jmp $
         Guest g = new Guest().flat32(0xEB, 0xFE).intercept(true, 0);

@@ -44,7 +44,8 @@ public final class ScenarioGen {
                 Pair.of(1, Generate.constant(new SensitiveSteps.Hlt()))));
             Gen<List<Step>> steps = SourceDSL.lists().of(step).ofSizeBetween(1, 16);
             Gen<Boolean> demand = mode == Mode.BITS64 ? Generate.booleans() : Generate.constant(false);
-            Gen<List<Arrival>> arrivals = SourceDSL.lists().of(Generate.longRange(0, 120).zip(events(), Arrival::new)).ofSizeBetween(1, 3);
+            Gen<List<Arrival>> arrivals = SourceDSL.lists().of(Generate.longRange(0, 120).zip(events(), Arrival::new)).ofSizeBetween(1, 3)
+                .map(KnownDivergences::atMostOneNmi);
             return steps.zip(demand, arrivals, ConfigGen.configs(), (s, d, a, c) -> {
                 List<Step> all = new ArrayList<>();
                 if (d) {

@@ -44,4 +44,40 @@ public final class KnownDivergences {
     public static boolean avoidExceptionInjectionIntoHlt() {
         return !strict();
     }
+
+    /**
+     * Finding 3: a second NMI injected while the guest still runs the handler of the first (NMI
+     * blocking in effect) fails VM entry on VMX ("virtual-NMI injection with blocking by NMI"),
+     * while SVM delivers it nested inside the first handler. The common API gives the monitor no
+     * way to see NMI blocking or to wait for an NMI window, so it cannot avoid this. Tolerated by
+     * keeping only the first NMI of a schedule.
+     */
+    public static java.util.List<Arrival> atMostOneNmi(java.util.List<Arrival> arrivals) {
+        if (strict()) {
+            return arrivals;
+        }
+        java.util.List<Arrival> kept = new java.util.ArrayList<>();
+        boolean nmi = false;
+        for (Arrival a : arrivals.stream().sorted(java.util.Comparator.comparingLong(Arrival::time)).toList()) {
+            if (a.event() instanceof dev.hve.api.Event.Nmi) {
+                if (nmi) {
+                    continue;
+                }
+                nmi = true;
+            }
+            kept.add(a);
+        }
+        return kept;
+    }
+
+    /**
+     * Finding 4: an NMI injected right after STI (blocking by STI) fails VM entry on VMX ("NMI
+     * injection with blocking by STI", the model-specific check of SDM §26.3.1.5); SVM delivers
+     * it. Through the common API the monitor sees only interruptible(). Tolerated by holding an NMI
+     * back while IF is set but the guest is not interruptible (an interrupt shadow), until the
+     * interrupt window opens.
+     */
+    public static boolean holdNmiInShadow() {
+        return !strict();
+    }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class CoverageTest {
 
-    private static final int SAMPLE = 300;
+    private static final int SAMPLE = 200;
 
     @Test
     void generatedScenariosExerciseEveryExitKind() {

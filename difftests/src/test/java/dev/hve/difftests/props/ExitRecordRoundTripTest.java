@@ -35,7 +35,7 @@ class ExitRecordRoundTripTest {
 
     /** Exit kinds whose round trip must have been checked at least once per backend, so the property is not vacuous. */
     private static final List<ExitKind> REQUIRED = List.of(ExitKind.PORT_IO, ExitKind.CPUID, ExitKind.HLT, ExitKind.MMIO,
-        ExitKind.MSR, ExitKind.HYPERCALL, ExitKind.EXCEPTION, ExitKind.PREEMPTED);
+        ExitKind.MSR, ExitKind.HYPERCALL, ExitKind.EXCEPTION, ExitKind.INTERRUPT_WINDOW, ExitKind.PREEMPTED);
 
     @Test
     void everyVendorRecordDecodesBackToItsCommonExit() {
@@ -43,7 +43,9 @@ class ExitRecordRoundTripTest {
         for (Backend b : Backend.values()) {
             checked.put(b, EnumSet.noneOf(ExitKind.class));
         }
-        Pbt.checkScenarios(Pbt.theory(Math.max(40, Pbt.examples() / 2)), ScenarioGen.scenarios(), scenario -> {
+        // General scenarios for the exit kinds, injection scenarios for windows and interrupted deliveries.
+        Pbt.checkScenarios(Pbt.theory(Math.max(40, Pbt.examples() / 2)), ScenarioGen.scenarios().mix(ScenarioGen.injection(), 30),
+            scenario -> {
             for (Backend backend : Backend.values()) {
                 roundTrip(backend, scenario, checked.get(backend));
             }

@@ -36,7 +36,7 @@ class InjectionPropertyTest {
     /** The property above is only as good as its scenarios: check that they hit every case it claims. */
     @Test
     void injectionScenariosCoverEveryEventKindWindowsAndReinjection() {
-        List<Scenario> sample = Pbt.samples(ScenarioGen.injection(), Pbt.DEFAULT_SEED, 150);
+        List<Scenario> sample = Pbt.samples(ScenarioGen.injection(), Pbt.DEFAULT_SEED, 100);
         Set<String> seen = new HashSet<>();
         for (Scenario s : sample) {
             for (Backend backend : Backend.values()) {

@@ -22,7 +22,7 @@ public final class Pbt {
 
     /** The seed ordinary builds use. */
     public static final long DEFAULT_SEED = 0x4856_4538L;
-    static final int DEFAULT_EXAMPLES = 60;
+    static final int DEFAULT_EXAMPLES = 100;
 
     private Pbt() {
     }
@@ -49,7 +49,7 @@ public final class Pbt {
     }
 
     public static QuickTheory theory(int examples) {
-        return qt().withExamples(examples).withFixedSeed(seed()).withShrinkCycles(400).withGenerateAttempts(1000);
+        return qt().withExamples(examples).withFixedSeed(seed()).withShrinkCycles(100).withGenerateAttempts(1000);
     }
 
     /**

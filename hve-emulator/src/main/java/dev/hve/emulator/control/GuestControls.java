@@ -113,6 +113,28 @@ public interface GuestControls {
         return false;
     }
 
+    /** Task-switch sources, encoded as VMX exit qualification bits 31:30 (SDM Vol. 3C table 28-2). */
+    int TASK_SWITCH_CALL = 0;
+    int TASK_SWITCH_IRET = 1;
+    int TASK_SWITCH_JMP = 2;
+    int TASK_SWITCH_IDT_TASK_GATE = 3;
+
+    /**
+     * A hardware task switch to the TSS {@code selector}, after the checks that fault in the old
+     * task and before any state changes.
+     *
+     * @param source one of the {@code TASK_SWITCH_*} constants
+     * @param length the instruction's length (0 for a switch through an IDT task gate)
+     */
+    default boolean taskSwitch(int selector, int source, int length) {
+        return false;
+    }
+
+    /** RDPMC (0F 33), after its CR4.PCE/CPL check. */
+    default boolean rdpmc(int length) {
+        return false;
+    }
+
     /** INVD (0F 08). */
     default boolean invd(int length) {
         return false;

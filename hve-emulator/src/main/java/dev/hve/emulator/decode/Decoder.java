@@ -25,6 +25,10 @@ public final class Decoder {
 
     private ByteSource source;
     private int position;
+    /** Bytes known to be fetchable without faults, read directly (the common case). */
+    private byte[] window;
+    private int windowOffset;
+    private int windowLength;
 
     /**
      * Decodes the instruction at the start of {@code source}.
@@ -34,6 +38,19 @@ public final class Decoder {
      *         for {@code OK} and {@code INVALID_OPCODE} whenever the bytes could be consumed
      */
     public int decode(ByteSource source, int codeSize, Instruction out) {
+        return decode(null, 0, 0, source, codeSize, out);
+    }
+
+    /**
+     * Decodes with the first {@code windowLength} bytes taken from {@code window} at
+     * {@code windowOffset} (bytes that are known to be fetchable), and any further bytes from
+     * {@code source} (which may fault, for an instruction crossing a page or limit).
+     */
+    public int decode(byte[] window, int windowOffset, int windowLength, ByteSource source, int codeSize,
+                      Instruction out) {
+        this.window = window;
+        this.windowOffset = windowOffset;
+        this.windowLength = window == null ? 0 : windowLength;
         this.source = source;
         this.position = 0;
         try {
@@ -46,14 +63,21 @@ public final class Decoder {
             throw e;
         } finally {
             this.source = null;
+            this.window = null;
         }
     }
 
     private int next() {
-        if (position >= MAX_LENGTH) {
+        int p = position;
+        if (p < windowLength) {
+            position = p + 1;
+            return window[windowOffset + p] & 0xFF;
+        }
+        if (p >= MAX_LENGTH) {
             throw TOO_LONG_SIGNAL;
         }
-        return source.fetch(position++) & 0xFF;
+        position = p + 1;
+        return source.fetch(p) & 0xFF;
     }
 
     private int decodeInternal(int codeSize, Instruction out) {

@@ -4,14 +4,15 @@ import static dev.hve.emulator.cpu.CpuState.CS;
 import static dev.hve.emulator.cpu.CpuState.SS;
 import static dev.hve.emulator.cpu.CpuState.ZF;
 
+import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.decode.Instruction;
 
 /**
  * Control transfers: Jcc, JMP, CALL, RET, LOOPcc/JrCXZ, ENTER/LEAVE, and the far forms through code
  * segments and call gates with their privilege checks (Intel SDM Vol. 3A §5.8, Vol. 2 JMP/CALL/RET/
- * IRET pages; AMD APM Vol. 2 §4.11 and §8.9.3). Task switches through task gates or TSS
- * descriptors are not modeled and raise #GP(selector).
+ * IRET pages; AMD APM Vol. 2 §4.11 and §8.9.3). Targets that are TSS descriptors or task gates
+ * go to {@link TaskSwitch}.
  */
 final class BranchOps {
 
@@ -196,7 +197,26 @@ final class BranchOps {
             enterCode(target, targetDesc, s.cpl, gateOffset(desc, high), gateSize(type));
             return;
         }
-        throw x.gp(selector & 0xFFFC); // task gates and TSS descriptors: task switching is not modeled
+        toTask(selector, desc, GuestControls.TASK_SWITCH_JMP);
+    }
+
+    /** A far JMP/CALL whose selector names a TSS descriptor or a task gate (SDM Vol. 3A §8.3). */
+    private void toTask(int selector, long desc, int source) {
+        int type = Segments.type(desc);
+        int dpl = Segments.dpl(desc);
+        if (dpl < s.cpl || dpl < (selector & 3)) {
+            throw x.gp(selector & 0xFFFC);
+        }
+        int tss = selector;
+        if (type == 5) {
+            if (!Segments.present(desc)) {
+                throw x.fault(Fault.NP, selector & 0xFFFC);
+            }
+            tss = (int) ((desc >>> 16) & 0xFFFF);
+        } else if (type != 1 && type != 9 && type != 3 && type != 0xB) {
+            throw x.gp(selector & 0xFFFC);
+        }
+        x.tasks.switchTo(tss, source, x.nextRip, false, 0, in.length);
     }
 
     private void farCall(int selector, long offset, int size) {
@@ -240,7 +260,7 @@ final class BranchOps {
             callGate(selector, desc, retCs, retOffset);
             return;
         }
-        throw x.gp(selector & 0xFFFC);
+        toTask(selector, desc, GuestControls.TASK_SWITCH_CALL);
     }
 
     /** The checks for a far JMP/CALL directly to a code segment (SDM Vol. 3A §5.8.1). */
@@ -472,7 +492,10 @@ final class BranchOps {
             if (s.longModeActive()) {
                 throw x.gp(0);
             }
-            throw x.gp(s.segmentSelector[CpuState.TR] & 0xFFFC); // nested task return is not modeled
+            // Nested task return: back to the task named by the current TSS's link field.
+            int link = (int) x.events.readTss(0, 2);
+            x.tasks.switchTo(link, GuestControls.TASK_SWITCH_IRET, x.nextRip, false, 0, in.length);
+            return;
         }
         long offset = x.peek(0, size);
         int selector = (int) (x.peek(size, size) & 0xFFFF);

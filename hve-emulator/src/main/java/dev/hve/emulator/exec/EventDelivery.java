@@ -201,7 +201,10 @@ public final class EventDelivery {
                 case 0x7: trapGate = true; gsize = 2; break;
                 case 0xE: trapGate = false; gsize = 4; break;
                 case 0xF: trapGate = true; gsize = 4; break;
-                default: throw x.gp(idtError); // includes task gates (5): task switching is not modeled
+                case 0x5:
+                    taskGate(gate, software, idtError, hasError, error, returnRip);
+                    return;
+                default: throw x.gp(idtError);
             }
         }
         int gateDpl = (int) ((gate >>> 45) & 3);
@@ -322,6 +325,20 @@ public final class EventDelivery {
             clear |= CpuState.IF;
         }
         s.rflags &= ~clear;
+    }
+
+    /** Delivery through a task gate: a task switch, then the error code on the new task's stack. */
+    private void taskGate(long gate, boolean software, int idtError, boolean hasError, int error, long returnRip) {
+        int gateDpl = (int) ((gate >>> 45) & 3);
+        if (software && gateDpl < s.cpl) {
+            throw x.gp(idtError); // EXT is clear for software interrupts
+        }
+        if ((gate & (1L << 47)) == 0) {
+            throw x.fault(Fault.NP, idtError);
+        }
+        int tss = (int) ((gate >>> 16) & 0xFFFF);
+        x.tasks.switchTo(tss, dev.hve.emulator.control.GuestControls.TASK_SWITCH_IDT_TASK_GATE, returnRip, hasError,
+            error, 0);
     }
 
     private static final int[] V86_DATA = {CpuState.ES, CpuState.DS, CpuState.FS, CpuState.GS};

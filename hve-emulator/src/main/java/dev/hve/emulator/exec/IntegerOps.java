@@ -498,6 +498,32 @@ final class IntegerOps {
         s.rflags = (s.rflags & ~Alu.STATUS) | (v == 0 ? ZF : 0);
     }
 
+    private static final int[] CRC32C = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? (c >>> 1) ^ 0x82F6_3B78 : c >>> 1;
+            }
+            CRC32C[i] = c;
+        }
+    }
+
+    /**
+     * CRC32 (F2 0F 38 F0/F1, SSE4.2): accumulates the CRC-32C (Castagnoli) of the source into the
+     * 32-bit destination; flags are unaffected (SDM Vol. 2A, CRC32).
+     */
+    void crc32(int size) {
+        long v = x.readRm(size);
+        int crc = (int) s.gpr[in.reg];
+        for (int i = 0; i < size; i++) {
+            crc = (crc >>> 8) ^ CRC32C[(crc ^ (int) (v >>> (8 * i))) & 0xFF];
+        }
+        // The destination is 32 bits (64 with REX.W, upper half zeroed).
+        s.gpr[in.reg] = crc & 0xFFFF_FFFFL;
+    }
+
     /** BOUND (62): #BR when the index is outside the signed bounds at the memory operand. */
     void bound() {
         x.requireMemoryOperand();

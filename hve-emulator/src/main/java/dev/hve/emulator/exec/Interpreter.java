@@ -40,6 +40,7 @@ public final class Interpreter implements ByteSource {
     final StringOps strings;
     final SystemOps system;
     final IoOps io;
+    final TaskSwitch tasks;
     public final EventDelivery events;
 
     /** Linear address and RIP of the current instruction. */
@@ -54,6 +55,8 @@ public final class Interpreter implements ByteSource {
     boolean retire;
     /** Instructions retired. */
     public long retired;
+    /** The linear address of the memory operand of the last INS/OUTS (VMX guest-linear address). */
+    public long ioStringLinear;
     /** The current instruction delivered an event itself (INT n, INT3, INTO, INT1). */
     public boolean deliveredEvent;
 
@@ -72,6 +75,7 @@ public final class Interpreter implements ByteSource {
         this.strings = new StringOps(this);
         this.system = new SystemOps(this);
         this.io = new IoOps(this);
+        this.tasks = new TaskSwitch(this);
         this.events = new EventDelivery(this);
     }
 
@@ -86,7 +90,22 @@ public final class Interpreter implements ByteSource {
         rip0 = s.rip;
         int codeSize = s.codeSize();
         instructionLinear = codeSize == 8 ? rip0 : (s.segmentBase[CS] + rip0) & 0xFFFF_FFFFL;
-        int status = decoder.decode(this, codeSize, in);
+        // Fast path: hand the decoder the rest of the code page directly (limited by the CS limit
+        // outside 64-bit mode and by the 15-byte maximum); bytes beyond it are fetched one by one.
+        int available;
+        if (codeSize == 8) {
+            available = Interpreter.canonical(rip0) ? 0x1000 - (int) (rip0 & 0xFFF) : 0;
+        } else {
+            long room = (s.segmentLimit[CS] & 0xFFFF_FFFFL) - (rip0 & 0xFFFF_FFFFL) + 1;
+            available = room <= 0 ? 0 : (int) Math.min(room, 0x1000 - (instructionLinear & 0xFFF));
+        }
+        int status;
+        byte[] chunk = available > 0 ? mem.codeChunk(instructionLinear, s.cpl == 3) : null;
+        if (chunk != null) {
+            status = decoder.decode(chunk, mem.codeOffset(), Math.min(available, 15), this, codeSize, in);
+        } else {
+            status = decoder.decode(this, codeSize, in);
+        }
         if (status != Decoder.OK) {
             throw status == Decoder.TOO_LONG ? gp(0) : ud();
         }
@@ -361,9 +380,16 @@ public final class Interpreter implements ByteSource {
     }
 
     private void dispatch0F38(int op) {
-        if ((op == 0xF0 || op == 0xF1) && (in.prefixes & (Instruction.P_REP | Instruction.P_REPNE)) == 0) {
-            moves.movbe(op == 0xF1);
-            return;
+        if (op == 0xF0 || op == 0xF1) {
+            int rep = in.prefixes & (Instruction.P_REP | Instruction.P_REPNE);
+            if (rep == 0) {
+                moves.movbe(op == 0xF1);
+                return;
+            }
+            if (rep == Instruction.P_REPNE) {
+                integer.crc32(op == 0xF0 ? 1 : in.opSize);
+                return;
+            }
         }
         throw ud();
     }
@@ -495,11 +521,26 @@ public final class Interpreter implements ByteSource {
     }
 
     public long read(int seg, long offset, int size) {
-        return mem.read(linear(seg, offset, size, false), size, s.cpl == 3);
+        long lin = linear(seg, offset, size, false);
+        if (s.cpl == 3) {
+            alignmentCheck(lin, size);
+        }
+        return mem.read(lin, size, s.cpl == 3);
     }
 
     public void write(int seg, long offset, int size, long value) {
-        mem.write(linear(seg, offset, size, true), size, value, s.cpl == 3);
+        long lin = linear(seg, offset, size, true);
+        if (s.cpl == 3) {
+            alignmentCheck(lin, size);
+        }
+        mem.write(lin, size, value, s.cpl == 3);
+    }
+
+    /** #AC(0) for a misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC set (SDM Vol. 3A §6.15). */
+    private void alignmentCheck(long linear, int size) {
+        if ((linear & (size - 1)) != 0 && (s.rflags & CpuState.AC) != 0 && (s.cr0 & CpuState.CR0_AM) != 0) {
+            throw fault(Fault.AC, 0);
+        }
     }
 
     /** Checks a write without performing it (for multi-write instructions). */

@@ -63,6 +63,7 @@ final class IoOps {
         checkPermission(port, ioSize);
         long di = x.strings.di();
         x.probeWrite(ES, di, ioSize); // the destination must be writable before the port is read
+        x.ioStringLinear = x.linearNoCheck(ES, di);
         if (x.controls.ioInstruction(port, ioSize, true, true, x.strings.repeated(), false, in.addrSize, ES, in.length)) {
             throw ExitSignal.INSTANCE;
         }
@@ -80,6 +81,7 @@ final class IoOps {
         checkPermission(port, ioSize);
         int seg = in.segment();
         x.read(seg, x.strings.si(), ioSize);
+        x.ioStringLinear = x.linearNoCheck(seg, x.strings.si());
         if (x.controls.ioInstruction(port, ioSize, false, true, x.strings.repeated(), false, in.addrSize, seg, in.length)) {
             throw ExitSignal.INSTANCE;
         }

@@ -18,6 +18,20 @@ public interface LinearMemory {
     /** Reads one instruction byte. */
     int fetch(long linear, boolean user);
 
+    /**
+     * The host array holding the code page of {@code linear}, after the same checks and
+     * translation as {@link #fetch}; {@link #codeOffset()} then gives the byte's index in it. May
+     * return null when no direct view exists (the caller then fetches byte by byte).
+     */
+    default byte[] codeChunk(long linear, boolean user) {
+        return null;
+    }
+
+    /** The index in the array last returned by {@link #codeChunk} of the requested byte. */
+    default int codeOffset() {
+        return 0;
+    }
+
     /** Checks that {@code size} bytes at {@code linear} are writable, raising what a write would. */
     void probeWrite(long linear, int size, boolean user);
 

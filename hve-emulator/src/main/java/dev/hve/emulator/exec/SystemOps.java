@@ -249,6 +249,7 @@ final class SystemOps {
         if ((s.gpr[1] & 0xFFFF_FFFFL) > 3) {
             throw x.gp(0);
         }
+        exitIf(x.controls.rdpmc(in.length));
         x.setReg(4, 0, 0); // performance counters are not modeled: they read as zero
         x.setReg(4, 2, 0);
     }

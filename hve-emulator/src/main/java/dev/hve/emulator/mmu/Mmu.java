@@ -189,6 +189,23 @@ public final class Mmu implements LinearMemory {
         return fetchChunk[i][fetchBase[i] + ((int) linear & 0xFFF)] & 0xFF;
     }
 
+    private int codeOffset;
+
+    @Override
+    public byte[] codeChunk(long linear, boolean user) {
+        int i = (int) (linear >>> 12) & MASK;
+        if (fetchTag[i] != tag(linear, user)) {
+            fill(linear, EXECUTE, user);
+        }
+        codeOffset = fetchBase[i] + ((int) linear & 0xFFF);
+        return fetchChunk[i];
+    }
+
+    @Override
+    public int codeOffset() {
+        return codeOffset;
+    }
+
     /**
      * Translates without side effects on exits: used by {@code X86Core.readLinear}. Returns the
      * host-physical address, or -1 when the page is not mapped or translation would exit.

@@ -35,7 +35,7 @@ class AluOracleTest {
         "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "xadd", "inc", "dec", "neg", "not",
         "rol", "ror", "rcl", "rcr", "shl", "shr", "sar", "shld", "shrd", "mul", "imul1", "div", "idiv", "imul2",
         "bt", "bts", "btr", "btc", "bsf", "bsr", "popcnt", "lzcnt", "tzcnt", "cmpxchg",
-        "repe_cmps", "repne_cmps", "repe_scas", "repne_scas"};
+        "repe_cmps", "repne_cmps", "repe_scas", "repne_scas", "crc32"};
 
     private static final class Case {
         String op;
@@ -284,12 +284,13 @@ class AluOracleTest {
         CpuState s = t.s;
         java.util.Arrays.fill(s.gpr, 0);
         s.gpr[4] = 0x8000;
+        s.halted = false;
         int size = k.size;
         List<Integer> b = new ArrayList<>();
         String op = k.op;
         boolean f3 = op.equals("popcnt") || op.equals("lzcnt") || op.equals("tzcnt") || op.startsWith("repe_");
         boolean string = op.startsWith("rep");
-        if (op.startsWith("repne_")) {
+        if (op.startsWith("repne_") || op.equals("crc32")) {
             b.add(0xF2);
         }
         if ((size == 2) != (mode == 2) && size != 1 && !(mode == 2 && size == 8)) {
@@ -335,6 +336,7 @@ class AluOracleTest {
             case "bsr": case "lzcnt": b.add(0x0F); b.add(0xBD); b.add(0xDA); break;
             case "popcnt": b.add(0x0F); b.add(0xB8); b.add(0xDA); break;
             case "cmpxchg": b.add(0x0F); b.add(0xB0 + w); b.add(0xD3); break;
+            case "crc32": b.add(0x0F); b.add(0x38); b.add(0xF0 + w); b.add(0xDA); break;
             case "repe_cmps": case "repne_cmps": b.add(0xA6 + w); break;
             case "repe_scas": case "repne_scas": b.add(0xAE + w); break;
             default: throw new IllegalArgumentException(op);
@@ -385,6 +387,9 @@ class AluOracleTest {
         }
         if (op.equals("cmpxchg")) {
             return new long[] {s.gpr[0], s.gpr[3] & m, s.rflags};
+        }
+        if (op.equals("crc32")) {
+            return new long[] {s.gpr[3], s.gpr[2] & m, s.rflags};
         }
         boolean twoResults = op.equals("xadd") || List.of("add", "or", "adc", "sbb", "and", "sub", "xor", "cmp",
             "test", "imul2", "bt", "bts", "btr", "btc", "bsf", "bsr", "popcnt", "lzcnt", "tzcnt", "shld", "shrd").contains(op);

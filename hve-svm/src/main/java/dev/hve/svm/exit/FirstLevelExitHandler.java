@@ -58,6 +58,9 @@ public final class FirstLevelExitHandler {
         if (code == SvmExitCode.VMEXIT_RDTSC || code == SvmExitCode.VMEXIT_RDTSCP || code == SvmExitCode.VMEXIT_INVLPG
             || code == SvmExitCode.VMEXIT_PAUSE || code == SvmExitCode.VMEXIT_WBINVD
             || code == SvmExitCode.VMEXIT_XSETBV || code == SvmExitCode.VMEXIT_CR0_SEL_WRITE
+            || code == SvmExitCode.VMEXIT_INVD || code == SvmExitCode.VMEXIT_RDPMC || code == SvmExitCode.VMEXIT_ICEBP
+            || code == SvmExitCode.VMEXIT_MONITOR || code == SvmExitCode.VMEXIT_MWAIT
+            || code == SvmExitCode.VMEXIT_MWAIT_CONDITIONAL || code == SvmExitCode.VMEXIT_RDPRU
             || (code >= SvmExitCode.VMEXIT_CR0_READ && code < SvmExitCode.VMEXIT_EXCP0)) {
             // The common API has no exit kind for these yet; the hypervisor carries them out.
             return Internal.PASS_THROUGH;

@@ -227,6 +227,11 @@ public final class SvmGuestControls implements GuestControls {
     }
 
     @Override
+    public boolean rdpmc(int length) {
+        return instruction(intercepted3(InterceptBits.RDPMC), SvmExitCode.VMEXIT_RDPMC, 0, length);
+    }
+
+    @Override
     public boolean invlpg(long linearAddress, int length) {
         // Decode assist: EXITINFO1 holds the linear address operand (§15.33).
         return instruction(intercepted3(InterceptBits.INVLPG), SvmExitCode.VMEXIT_INVLPG,

@@ -1,6 +1,9 @@
 package dev.hve.svm.vmcb;
 
 import dev.hve.emulator.memory.HostMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * One VMCB: a 4 KiB page of modeled host memory at a host-physical address. All state lives in
@@ -9,8 +12,19 @@ import dev.hve.emulator.memory.HostMemory;
  */
 public final class Vmcb {
 
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final HostMemory memory;
     private final long base;
+    /**
+     * The host-memory chunk holding the page and the page's offset in it: a 4 KiB-aligned page
+     * never straddles a chunk, so every field access is one array access (the VMCB is read and
+     * written on every VMRUN and #VMEXIT).
+     */
+    private final byte[] page;
+    private final int pageOffset;
 
     public Vmcb(HostMemory memory, long base) {
         if ((base & (VmcbLayout.SIZE - 1)) != 0) {
@@ -18,6 +32,11 @@ public final class Vmcb {
         }
         this.memory = memory;
         this.base = base;
+        this.page = memory.chunk(base);
+        this.pageOffset = HostMemory.offset(base);
+        if (!memory.contains(base, VmcbLayout.SIZE)) {
+            throw new IllegalArgumentException("VMCB page outside modeled host memory: " + Long.toHexString(base));
+        }
     }
 
     /** The VMCB's host-physical address (what VMRUN takes in rAX). */
@@ -30,35 +49,42 @@ public final class Vmcb {
     }
 
     public long read64(int offset) {
-        return memory.read64(base + offset);
+        return (long) LONG.get(page, pageOffset + check(offset, 8));
     }
 
     public void write64(int offset, long value) {
-        memory.write64(base + offset, value);
+        LONG.set(page, pageOffset + check(offset, 8), value);
     }
 
     public int read32(int offset) {
-        return memory.read32(base + offset);
+        return (int) INT.get(page, pageOffset + check(offset, 4));
     }
 
     public void write32(int offset, int value) {
-        memory.write32(base + offset, value);
+        INT.set(page, pageOffset + check(offset, 4), value);
     }
 
     public int read16(int offset) {
-        return memory.read16(base + offset);
+        return (short) SHORT.get(page, pageOffset + check(offset, 2)) & 0xFFFF;
     }
 
     public void write16(int offset, int value) {
-        memory.write16(base + offset, value);
+        SHORT.set(page, pageOffset + check(offset, 2), (short) value);
     }
 
     public int read8(int offset) {
-        return memory.read8(base + offset);
+        return page[pageOffset + check(offset, 1)] & 0xFF;
     }
 
     public void write8(int offset, int value) {
-        memory.write8(base + offset, value);
+        page[pageOffset + check(offset, 1)] = (byte) value;
+    }
+
+    private static int check(int offset, int size) {
+        if (offset < 0 || offset > VmcbLayout.SIZE - size) {
+            throw new IndexOutOfBoundsException("VMCB offset 0x" + Integer.toHexString(offset));
+        }
+        return offset;
     }
 
     public boolean bit(int offset, int bit) {

@@ -167,6 +167,50 @@ class GuestProgramExitTest {
     }
 
     @Test
+    void nestedPageFaultOnAGuestPageTableWalk() {
+        // 64-bit guest whose CR3 points into MMIO space: the first fetch walks the guest tables
+        GuestHarness g = new GuestHarness(0x90).longMode();
+        g.vcpu.setRegister(Register.CR3, 0xFEB0_0000L);
+        VmExit.MmioAccess mmio = assertInstanceOf(VmExit.MmioAccess.class, g.vcpu.run(10));
+        assertEquals(0xFEB0_0000L, mmio.guestPhysicalAddress(), "the PML4 entry for linear 0x1000");
+        assertEquals(1L << 33 | 1 << 2, field(g.vcpu.lastExitRecord(), "exitinfo1"),
+            "guest page-table access, user, read, not present");
+        assertEquals(0, mmio.instructionBytes().length, "RIP itself cannot be translated");
+    }
+
+    @Test
+    void interceptedPageFaultCarriesAddressAndInstructionBytes() {
+        // 64-bit: mov eax, [0x400000] ; the guest's tables map only the first 2 MiB
+        GuestHarness g = new GuestHarness(0x8B, 0x04, 0x25, 0x00, 0x00, 0x40, 0x00).longMode();
+        g.intercepts(GuestHarness.config(new BitSet(), Set.of(), 1 << 14, false, true, false, false));
+        VmExit.Exception pf = assertInstanceOf(VmExit.Exception.class, g.vcpu.run(10));
+        assertEquals(14, pf.vector());
+        assertEquals(0x40_0000L, pf.faultAddress());
+        VendorRecord record = g.vcpu.lastExitRecord();
+        assertEquals(0x4E, record.reason());
+        assertEquals(0, field(record, "exitinfo1"), "not present, read, supervisor");
+        assertEquals(0x40_0000L, field(record, "exitinfo2"), "EXITINFO2 = faulting address");
+        assertEquals(0, g.vcpu.register(Register.CR2), "an intercepted #PF does not write CR2");
+        Vmcb vmcb = g.vcpu.vmcb();
+        assertEquals(15, vmcb.read8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED));
+        byte[] bytes = new byte[7];
+        vmcb.readBytes(VmcbLayout.GUEST_INSTRUCTION_BYTES, bytes, 7);
+        assertArrayEquals(new byte[] {(byte) 0x8B, 0x04, 0x25, 0x00, 0x00, 0x40, 0x00}, bytes);
+    }
+
+    @Test
+    void divideErrorHasNoErrorCode() {
+        // xor ecx, ecx ; div ecx
+        GuestHarness g = new GuestHarness(0x31, 0xC9, 0xF7, 0xF1);
+        g.intercepts(GuestHarness.config(new BitSet(), Set.of(), 1, false, true, false, false));
+        VmExit.Exception de = assertInstanceOf(VmExit.Exception.class, g.vcpu.run(10));
+        assertEquals(0, de.vector());
+        assertEquals(false, de.hasErrorCode());
+        assertEquals(0x40, g.vcpu.lastExitRecord().reason());
+        assertEquals(CODE + 2, g.rip());
+    }
+
+    @Test
     void tripleFaultIsShutdown() {
         // ud2 with an IDT of limit 0: #UD -> #GP -> #DF -> shutdown
         GuestHarness g = new GuestHarness(0x0F, 0x0B);

@@ -119,6 +119,17 @@ class RawVmexitTest {
     }
 
     @Test
+    void rdpmc() {
+        // xor ecx, ecx ; rdpmc
+        GuestHarness g = guest(0x31, 0xC9, 0x0F, 0x33);
+        g.vcpu.vmcb().setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.RDPMC, true);
+        assertExit(g, 0x6F, 0, CODE + 4);
+        g.vcpu.setRegister(Register.RIP, CODE);
+        assertInstanceOf(VmExit.Preempted.class, g.vcpu.run(2), "carried out by the backend");
+        assertEquals(CODE + 4, g.rip());
+    }
+
+    @Test
     void invdAndWbinvd() {
         // invd ; wbinvd
         GuestHarness g = guest(0x0F, 0x08, 0x0F, 0x09);

@@ -349,6 +349,8 @@ public final class VmxGuestControls implements GuestControls {
         if (!exceptionExits(vector, errorCode)) {
             return false;
         }
+        // §28.2.2: bit 11 says whether delivery would push an error code; in real-address mode none is pushed.
+        hasErrorCode &= state.protectedMode();
         int type = InterruptionInfo.TYPE_HARDWARE_EXCEPTION;
         int length = 0;
         int opcode = core.currentInstruction().opcode;
@@ -362,8 +364,12 @@ public final class VmxGuestControls implements GuestControls {
         } else if (vector == 2) {
             type = InterruptionInfo.TYPE_NMI;
         }
+        int info = InterruptionInfo.encode(vector, type, hasErrorCode);
+        if (vector != 8 && iretUnblockingNmis(ACCESS_READ)) {
+            info |= InterruptionInfo.NMI_UNBLOCKING_DUE_TO_IRET;
+        }
         recorder.begin(ExitReason.EXCEPTION_NMI);
-        vmcs.write(VmcsField.VM_EXIT_INTR_INFO, InterruptionInfo.encode(vector, type, hasErrorCode) & 0xFFFF_FFFFL);
+        vmcs.write(VmcsField.VM_EXIT_INTR_INFO, info & 0xFFFF_FFFFL);
         vmcs.write(VmcsField.VM_EXIT_INTR_ERROR_CODE, hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0);
         vmcs.write(VmcsField.VM_EXIT_INSTRUCTION_LEN, length);
         // §28.2.1 Table 28-1: for #PF the qualification is the linear address that caused the fault (CR2 is not loaded).
@@ -454,6 +460,9 @@ public final class VmxGuestControls implements GuestControls {
                     qualification |= ExitQualification.EPT_FINAL_TRANSLATION;
                 }
             }
+            if (iretUnblockingNmis(access)) {
+                qualification |= ExitQualification.EPT_NMI_UNBLOCKING;
+            }
             recorder.begin(ExitReason.EPT_VIOLATION);
             vmcs.write(VmcsField.EXIT_QUALIFICATION, qualification);
             vmcs.write(VmcsField.GUEST_PHYSICAL_ADDRESS, guestPhysical);
@@ -462,6 +471,18 @@ public final class VmxGuestControls implements GuestControls {
             }
         }
         return -1;
+    }
+
+    /**
+     * Bit 12 of the EPT-violation qualification and of the VM-exit interruption information
+     * (§28.2.3, "Information About NMI Unblocking Due to IRET"): with virtual NMIs, a fault or EPT
+     * violation met by an IRET that would have ended (virtual-)NMI blocking. The IRET did not
+     * complete, so the saved interruptibility state still shows the blocking.
+     */
+    private boolean iretUnblockingNmis(int access) {
+        return (access & ACCESS_EXECUTE) == 0 && !core.exitDuringEventDelivery()
+            && (vmcs.read32(VmcsField.PIN_BASED_VM_EXEC_CONTROL) & PinBasedControls.VIRTUAL_NMIS) != 0
+            && state.nmiBlocked && core.currentInstruction().opcode == 0xCF;
     }
 
     /** Whether pin-based external-interrupt exiting is on (used by the processor for host interrupts). */

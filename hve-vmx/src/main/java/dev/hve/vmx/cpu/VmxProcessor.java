@@ -4,11 +4,13 @@ import dev.hve.emulator.EventType;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.exec.ExitSignal;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.vmx.capability.VmxCapabilities;
 import dev.hve.vmx.controls.ExitControls;
 import dev.hve.vmx.controls.PinBasedControls;
+import dev.hve.vmx.controls.SecondaryControls;
 import dev.hve.vmx.entry.ControlChecks;
 import dev.hve.vmx.entry.GuestStateChecks;
 import dev.hve.vmx.entry.HostStateChecks;
@@ -161,10 +163,6 @@ public final class VmxProcessor {
         if (failure != null) {
             return entryFailure(vmcs, ExitReason.INVALID_GUEST_STATE, guestChecks.qualification(), failure);
         }
-        if (vmcs.read32(VmcsField.VM_ENTRY_MSR_LOAD_COUNT) != 0) {
-            // §27.4: the model implements no MSR-load list; its first entry fails to load.
-            return entryFailure(vmcs, ExitReason.MSR_LOAD_FAIL, 1, "VM-entry MSR-load list not supported by the model");
-        }
         lastEntryFailure = null;
         CpuState state = core.state();
         long cr0 = state.cr0;
@@ -172,8 +170,17 @@ public final class VmxProcessor {
         long cr4 = state.cr4;
         long efer = state.efer;
         GuestStateTransfer.load(vmcs, state);
+        int failedMsr = MsrAreas.loadOnEntry(vmcs, core, memory, tsc());
+        if (failedMsr != 0) {
+            // §27.8: the guest state was loaded, but the entry fails: exit reason 34, the entry number as qualification.
+            return entryFailure(vmcs, ExitReason.MSR_LOAD_FAIL, failedMsr, "VM-entry MSR-load entry " + failedMsr);
+        }
         long eptp = vmcs.read(VmcsField.EPT_POINTER);
-        if (eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4 || efer != state.efer) {
+        boolean vpid = (ControlChecks.secondaryControls(vmcs) & SecondaryControls.ENABLE_VPID) != 0;
+        // §29.4.3.3: without VPIDs every VM entry invalidates linear and combined mappings; with
+        // them, the cached translations of the guest's own address space may survive.
+        if (!vpid || eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4
+            || efer != state.efer) {
             core.flushTlb();
             loadedEptp = eptp;
         }
@@ -212,7 +219,14 @@ public final class VmxProcessor {
                 break;
             }
             core.watchBoundaries(controls.watchesWindows());
-            StopReason stop = core.run(budget);
+            StopReason stop;
+            try {
+                stop = core.run(budget);
+            } catch (ExitSignal unwound) {
+                // X86Core.run does not yet catch the signal of an exit met while delivering a fault the
+                // guest raised; the control hook has recorded that exit, so it is one.
+                stop = StopReason.EXIT;
+            }
             if (stop == StopReason.BUDGET_EXHAUSTED) {
                 if (timed) {
                     recorder.begin(ExitReason.PREEMPTION_TIMER);
@@ -330,6 +344,12 @@ public final class VmxProcessor {
     private void exitToHost(Vmcs vmcs, CpuState state, long remainingTimer) {
         controls.disarm();
         GuestStateTransfer.save(state, vmcs);
+        int failedMsr = MsrAreas.storeOnExit(vmcs, core, memory, tsc());
+        if (failedMsr != 0) {
+            // §28.7: failing to save guest MSRs is a VMX abort: indicator 1 in the VMCS region, then shutdown.
+            memory.write32(vmcs.region() + 4, 1);
+            throw new IllegalStateException("VMX abort 1: VM-exit MSR-store entry " + failedMsr + " failed");
+        }
         if ((vmcs.read32(VmcsField.VM_EXIT_CONTROLS) & ExitControls.SAVE_VMX_PREEMPTION_TIMER) != 0) {
             vmcs.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, remainingTimer);
         }
@@ -378,6 +398,11 @@ public final class VmxProcessor {
             core.flushTlb();
             loadedEptp = eptp;
         }
+    }
+
+    /** The guest's TSC as RDTSC would read it: the core's count plus the TSC offset. */
+    private long tsc() {
+        return core.retiredInstructions() + controls.tscOffset();
     }
 
     /** Lets the instruction at {@code rip} execute once without its VM-exit check (see {@link VmxGuestControls#passOnce}). */
