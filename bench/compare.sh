@@ -102,6 +102,7 @@ runners=()
 [ "$use_qemu" = 1 ] && runners+=(tcg)
 IFS=',' read -r -a backend_list <<<"$backends"
 for b in "${backend_list[@]}"; do runners+=("$b"); done
+[ ${#runners[@]} -eq 0 ] && { echo "compare.sh: nothing to run (no QEMU and no backend)" >&2; exit 2; }
 
 # Smoke mode runs the workloads in one JVM from the benchmarks jar when there is one.
 bench_jar=""
@@ -112,7 +113,12 @@ if [ "$smoke" = 1 ]; then
       break
     fi
   done
-  [ -z "$bench_jar" ] && echo "compare.sh: no benchmarks jar (build hve-bench or set HVE_BENCH_JAR); one runner process per run" >&2
+  if [ -z "$bench_jar" ]; then
+    echo "compare.sh: no benchmarks jar (build hve-bench or set HVE_BENCH_JAR); one runner process per run" >&2
+  elif [ -z "${HVE_BENCH_JAR:-}" ] && [ -n "$(find "$root"/hve-*/src/main "$root/bench/jmh-guests" -newer "$bench_jar" -type f -print -quit 2>/dev/null)" ]; then
+    echo "compare.sh: $bench_jar is older than the sources; one runner process per run instead" >&2
+    bench_jar=""
+  fi
 fi
 if [ "$smoke" = 0 ]; then
   # Make sure the HVE runner is built before anything is timed.

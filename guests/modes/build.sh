@@ -12,5 +12,5 @@ mkdir -p "$(dirname "$out")"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hve-modes.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 as --64 -o "$tmp/modes.o" "$here/modes.S"
-ld -m elf_x86_64 --no-warn-rwx-segments -T "$here/modes.ld" -o "$tmp/modes64.elf" "$tmp/modes.o"
+ld -m elf_x86_64 --no-warn-rwx-segments -n -T "$here/modes.ld" -o "$tmp/modes64.elf" "$tmp/modes.o"
 objcopy -O elf32-i386 "$tmp/modes64.elf" "$out"

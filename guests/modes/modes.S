@@ -1,6 +1,7 @@
 /*
  * HVE mode-transition guest (issue 3): real mode -> unreal mode -> 32-bit protected mode ->
- * 32-bit paging -> long mode (4-level paging) -> compatibility mode -> 32-bit protected mode ->
+ * 32-bit paging -> long mode (4-level paging, a ring-3 excursion through SYSCALL/SYSRET and
+ * INT 0x80) -> compatibility mode -> 32-bit protected mode ->
  * 16-bit protected mode -> real mode, taking #UD, #DE, #BP, #GP, #PF and #DF on purpose and
  * checking the vector, error code, CR2 and saved instruction pointer in its handlers.
  *
@@ -300,9 +301,9 @@ pm_pf_site:
         mov cr0, eax
 
         /* Long mode: PML4 -> PDPT -> PD of 2 MiB pages over 1 GiB; 12-14 MiB absent, 14-16 MiB read-only. */
-        mov dword ptr [PML4], PDPT + 3
+        mov dword ptr [PML4], PDPT + 7
         mov dword ptr [PML4+4], 0
-        mov dword ptr [PDPT], PD64 + 3
+        mov dword ptr [PDPT], PD64 + 7
         mov dword ptr [PDPT+4], 0
         mov edi, PD64
         xor ecx, ecx
@@ -316,6 +317,7 @@ pm_pf_site:
         jne 2b
         mov dword ptr [PD64+6*8], 0
         mov dword ptr [PD64+7*8], 0xE00081
+        mov dword ptr [PD64], 0x87       /* 0-2 MiB: user accessible, for the ring-3 excursion */
         mov eax, cr4
         or eax, 0x20            /* PAE */
         mov cr4, eax
@@ -323,7 +325,7 @@ pm_pf_site:
         mov cr3, eax
         mov ecx, 0xC0000080
         rdmsr
-        or eax, 0x100           /* LME */
+        or eax, 0x101           /* LME, and SCE for SYSCALL later */
         wrmsr
         mov eax, cr0
         or eax, 0x80000000
@@ -496,6 +498,73 @@ lm_df_site:
         jne fail26
         checkpoint 'D'
 
+        /* Ring 3 and back: SYSCALL/SYSRET, then INT 0x80 through a DPL-3 gate (RSP0 from the TSS). */
+        mov ecx, 0xC0000081
+        xor eax, eax
+        mov edx, 0x00380018      /* SYSRET base 0x38 (SS 0x43, CS 0x4B), SYSCALL CS 0x18 */
+        wrmsr
+        mov ecx, 0xC0000082
+        lea rax, [rip+lm_syscall]
+        mov rdx, rax
+        shr rdx, 32
+        wrmsr
+        mov ecx, 0xC0000084
+        mov eax, 0x200           /* SYSCALL clears IF */
+        xor edx, edx
+        wrmsr
+        lea rax, [rip+lm_int80]
+        mov word ptr [IDT64 + 0x80*16], ax
+        mov word ptr [IDT64 + 0x80*16 + 2], 0x18
+        mov word ptr [IDT64 + 0x80*16 + 4], 0xEE00
+        shr rax, 16
+        mov word ptr [IDT64 + 0x80*16 + 6], ax
+        shr rax, 16
+        mov dword ptr [IDT64 + 0x80*16 + 8], eax
+        mov dword ptr [IDT64 + 0x80*16 + 12], 0
+        mov word ptr [idt64_desc], 0x81*16 - 1
+        lidt [idt64_desc]
+        lea rax, [rip+lm_user]
+        push 0x43
+        push 0x9E000
+        push 0x202
+        push 0x4B
+        push rax
+        iretq
+lm_user:
+        mov eax, 0x5C
+        syscall
+lm_after_syscall:
+        cmp eax, 0xC5            /* the kernel side returned its answer in EAX */
+        jne fail27
+        mov ax, cs
+        cmp ax, 0x4B
+        jne fail27
+        int 0x80
+        jmp fail27
+lm_syscall:
+        lea rax, [rip+lm_after_syscall]
+        cmp rcx, rax             /* RCX = the return RIP */
+        jne fail27
+        test r11, 0x200          /* R11 = the caller's RFLAGS (IF was set) */
+        jz fail27
+        pushfq
+        pop rax
+        test eax, 0x200          /* FMASK cleared IF */
+        jnz fail27
+        mov ax, cs
+        cmp ax, 0x18
+        jne fail27
+        mov eax, 0xC5
+        sysretq
+lm_int80:
+        mov rax, [rsp+8]         /* the pushed CS: ring 3 */
+        cmp rax, 0x4B
+        jne fail27
+        cmp rsp, STACK - 40      /* frame on RSP0 from the TSS */
+        jne fail27
+        mov rsp, STACK
+        checkpoint 'S'
+
         /* Down to compatibility mode. */
         lea rax, [rip+compat32]
         push 0x08
@@ -515,6 +584,8 @@ fail24: mov al, 24
 fail25: mov al, 25
         jmp fail64
 fail26: mov al, 26
+        jmp fail64
+fail27: mov al, 27
 fail64: out 0xF4, al
         hlt
         jmp fail64
@@ -609,6 +680,8 @@ gdt:
         .quad 0x00009B000000FFFF   /* 0x20 code16 */
         .quad 0x000093000000FFFF   /* 0x28 data16 */
         .quad 0, 0                 /* 0x30 TSS64, filled in */
+        .quad 0x00CFF3000000FFFF   /* 0x40 user data (SYSRET SS 0x43) */
+        .quad 0x00AFFB000000FFFF   /* 0x48 user code64 (SYSRET CS 0x4B) */
 gdt_end:
 gdt_desc:
         .word gdt_end - gdt - 1

@@ -55,7 +55,7 @@ public final class X86Core {
         }
         Fault fault = new Fault();
         this.msrs = new MsrModel(state, amd);
-        this.mmu = new Mmu(state, memory, controls, fault, physicalBits);
+        this.mmu = new Mmu(state, memory, controls, fault, physicalBits, !amd);
         this.cpu = new Interpreter(state, mmu, controls, cpuModel, msrs, fault);
     }
 
@@ -100,6 +100,9 @@ public final class X86Core {
         CpuState s = state;
         if (s.cr0 != seenCr0 || s.cr3 != seenCr3 || s.cr4 != seenCr4 || s.efer != seenEfer) {
             mmu.flushAll();
+            if (s.pagingEnabled() && (s.cr4 & CpuState.CR4_PAE) != 0 && !s.longModeActive()) {
+                mmu.reloadPdptesQuietly(); // as a VM entry loads them from the guest's CR3
+            }
             rememberTranslationState();
         }
     }
@@ -153,7 +156,11 @@ public final class X86Core {
      */
     private boolean singleStepTrap() {
         state.dr[6] |= 1L << 14;
-        return cpu.events.deliver(EventType.HARDWARE_EXCEPTION, 1, false, 0, state.rip, 0, true);
+        try {
+            return cpu.events.deliver(EventType.HARDWARE_EXCEPTION, 1, false, 0, state.rip, 0, true);
+        } catch (ExitSignal e) {
+            return false; // the instruction completed; only the trap's delivery left guest mode
+        }
     }
 
     /** Instructions retired since this core was created. */

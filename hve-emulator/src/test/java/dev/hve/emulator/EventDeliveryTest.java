@@ -179,4 +179,34 @@ class EventDeliveryTest {
         assertTrue((t.s.dr[6] & (1 << 14)) != 0, "DR6.BS");
         assertEquals(List.of("exception 1 err=false/0 cr2=0", "exception 1 err=false/0 cr2=0"), t.log);
     }
+
+    @Test
+    void sixteenBitInterruptGatePushesWords() {
+        TestMachine t = withIdt();
+        // A 286 interrupt gate (type 6) to 08:3000 for vector 0x22.
+        t.memory.write64(0x5000 + 0x22 * 8, 0x0000_8600_0008_3000L);
+        t.load(0x3000, 0xF4);
+        t.s.rip = 0x1234;
+        t.s.rflags |= CpuState.IF;
+        assertTrue(t.core.deliverEvent(EventType.EXTERNAL_INTERRUPT, 0x22, false, 0, 0));
+        assertEquals(0x8000 - 6, t.s.gpr[4], "FLAGS, CS, IP as words");
+        assertEquals(0x1234, t.memory.read16(0x8000 - 6));
+        assertEquals(0x08, t.memory.read16(0x8000 - 4));
+        assertEquals(0x3000, t.s.rip);
+        assertEquals(0, t.s.rflags & CpuState.IF);
+    }
+
+    @Test
+    void softwareInterruptChecksGateDpl() {
+        TestMachine t = withIdt();
+        t.gate32(0x5000, 0x40, 0x3000, 0); // DPL 0
+        for (int seg = CpuState.ES; seg <= CpuState.GS; seg++) {
+            t.s.segmentAttributes[seg] |= 0x60;
+        }
+        t.s.cpl = 3;
+        t.exitOnException = 13;
+        t.load(0x1000, 0xCD, 0x40);
+        assertEquals(StopReason.EXIT, t.at(0x1000).run(10));
+        assertEquals(List.of("exception 13 err=true/202 cr2=0"), t.log, "#GP(vector * 8 + 2), EXT clear");
+    }
 }

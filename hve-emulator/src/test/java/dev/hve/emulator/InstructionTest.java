@@ -442,11 +442,24 @@ class InstructionTest {
         t.memory.write64(0x6000 + 0x28, 0x00AF_FB00_0000_FFFFL); // user code64 (0x2B)
         t.s.gdtrBase = 0x6000;
         t.s.gdtrLimit = 0x2F;
-        run(t, "mov ecx, 0xC0000081\n xor eax, eax\n mov edx, 0x00180008\n wrmsr\n lea rcx, [rip+compat]\n"
-            + "mov r11, 0x202\n sysret\n .code32\n compat: mov eax, cs\n mov ebx, ss\n");
+        t.exitOnException = 13; // the HLT at CPL 3 after the return
+        byte[] code = GuestImages.assemble(".intel_syntax noprefix\n.code64\n.globl _start\n_start:\n"
+            + "mov ecx, 0xC0000081\n xor eax, eax\n mov edx, 0x00180008\n wrmsr\n lea rcx, [rip+compat]\n"
+            + "mov r11, 0x202\n sysretd\n .code32\n compat: mov eax, cs\n mov ebx, ss\n hlt\n", CODE);
+        t.memory.writeBytes(CODE, code, 0, code.length);
+        assertEquals(StopReason.EXIT, t.at(CODE).run(100));
+        assertEquals(List.of("msr write=true ecx=c0000081", "exception 13 err=true/0 cr2=0"), t.log);
         assertEquals(0x1B, t.s.gpr[0] & 0xFFFF);
         assertEquals(0x23, t.s.gpr[3] & 0xFFFF);
         assertEquals(3, t.s.cpl);
         assertFalse(t.s.mode64());
+    }
+
+    @Test
+    void selfModifyingCodeIsNeverStale() throws Exception {
+        TestMachine t = run(m32(), "mov ecx, 3\n patch: mov eax, 0x11111111\n add ebx, eax\n dec ecx\n jz 2f\n"
+            + "add dword ptr [patch+1], 0x11111111\n jmp patch\n 2:");
+        assertEquals(0x33333333L, t.s.gpr[0], "the third pass saw the twice-patched immediate");
+        assertEquals(0x66666666L, t.s.gpr[3]);
     }
 }

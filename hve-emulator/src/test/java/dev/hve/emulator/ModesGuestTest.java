@@ -8,9 +8,10 @@ import dev.hve.emulator.cpuid.CpuModels;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs guests/modes/modes.S directly on the core: real → unreal → protected → paging → long →
- * compatibility → protected → 16-bit protected → real mode, with #UD, #DE, #BP, #GP, #PF and #DF
- * checked by the guest's own handlers (vector, error code, CR2, saved IP).
+ * Runs guests/modes/modes.S directly on the core: real → unreal → protected → paging → long (with a
+ * ring-3 excursion through SYSCALL/SYSRET and INT 0x80) → compatibility → protected → 16-bit
+ * protected → real mode, with #UD, #DE, #BP, #GP, #PF and #DF checked by the guest's own handlers
+ * (vector, error code, CR2, saved IP).
  */
 class ModesGuestTest {
 
@@ -34,7 +35,7 @@ class ModesGuestTest {
         assertEquals(StopReason.EXIT, stop, () -> "guest did not finish; progress " + progress + " rip "
             + Long.toHexString(t.s.rip) + " log " + t.log.subList(0, Math.min(40, t.log.size())));
         assertFalse(t.shutdown);
-        assertEquals("RrUPpGLlFDCcZ\n", progress.toString(), () -> "rip " + Long.toHexString(t.s.rip) + " log " + t.log.subList(0, Math.min(40, t.log.size())));
+        assertEquals("RrUPpGLlFDSCcZ\n", progress.toString(), () -> "rip " + Long.toHexString(t.s.rip) + " log " + t.log.subList(0, Math.min(40, t.log.size())));
         assertEquals(null, result, "failed check number");
         assertEquals("64=fe", t.outs.get(t.outs.size() - 1), "keyboard-controller reset on success");
         assertEquals(0, t.s.cr0 & CpuState.CR0_PE, "back in real mode");

@@ -158,4 +158,52 @@ class PagingTest {
         assertEquals(StopReason.EXIT, t.at(0x1000).run(10));
         assertEquals(List.of("npf gpa=40001234 access=17 linear=40001234"), t.log, "1 GiB page maps through");
     }
+
+    /** PAE paging at 0x70000 (PDPT) / 0x71000 (PD) with 2 MiB pages; a second PD at 0x72000. */
+    private static TestMachine pae(dev.hve.emulator.cpuid.CpuModel model) {
+        TestMachine t = new TestMachine(model, 16 << 20).flat32();
+        t.memory.write64(0x70000, 0x71000 | 1);
+        t.memory.write64(0x71000, 0x83);
+        t.memory.write64(0x71008, 0x20_0083L);
+        t.memory.write64(0x72000, 0x83);
+        t.memory.write64(0x72008, 0x40_0083L); // the alternative PD maps 2-4 MiB to 4-6 MiB
+        t.s.cr3 = 0x70000;
+        t.s.cr4 = CpuState.CR4_PAE;
+        t.s.cr0 |= CpuState.CR0_PG;
+        t.memory.write32(0x20_0000, 0x1111);
+        t.memory.write32(0x40_0000, 0x2222);
+        return t;
+    }
+
+    @Test
+    void intelLoadsPdptesAtCr3WritesAndFaultsOnReservedBits() {
+        TestMachine t = pae(dev.hve.emulator.cpuid.CpuModels.intel());
+        t.exitOnException = 13;
+        // Point PDPTE0 at the other PD without reloading CR3: the Intel model keeps its PDPTE register.
+        t.load(0x1000,
+            0xC7, 0x05, 0x00, 0x00, 0x07, 0x00, 0x01, 0x20, 0x07, 0x00, // mov dword [0x70000], 0x72001
+            0x8B, 0x1D, 0x00, 0x00, 0x20, 0x00,                         // mov ebx, [0x200000]
+            0x0F, 0x20, 0xD8, 0x0F, 0x22, 0xD8,                         // mov eax, cr3; mov cr3, eax
+            0x8B, 0x0D, 0x00, 0x00, 0x20, 0x00,                         // mov ecx, [0x200000]
+            0xC7, 0x05, 0x04, 0x00, 0x07, 0x00, 0x00, 0x00, 0x10, 0x00, // set a reserved bit in PDPTE0
+            0x0F, 0x22, 0xD8,                                           // mov cr3, eax: #GP
+            0xF4);
+        assertEquals(StopReason.EXIT, t.at(0x1000).run(20));
+        assertEquals(0x1111, t.s.gpr[3], "stale PDPTE register until CR3 is written");
+        assertEquals(0x2222, t.s.gpr[1], "reloaded by MOV CR3");
+        assertEquals(List.of("exception 13 err=true/0 cr2=0"), t.log);
+        assertEquals(0x1000 + 38, t.s.rip, "the faulting MOV CR3");
+    }
+
+    @Test
+    void amdReadsPdptesOnEveryWalk() {
+        TestMachine t = pae(dev.hve.emulator.cpuid.CpuModels.amd());
+        t.load(0x1000,
+            0xC7, 0x05, 0x00, 0x00, 0x07, 0x00, 0x01, 0x20, 0x07, 0x00, // mov dword [0x70000], 0x72001
+            0x0F, 0x01, 0x3D, 0x00, 0x00, 0x20, 0x00,                   // invlpg [0x200000]
+            0x8B, 0x1D, 0x00, 0x00, 0x20, 0x00,                         // mov ebx, [0x200000]
+            0xF4);
+        t.at(0x1000).run(20);
+        assertEquals(0x2222, t.s.gpr[3]);
+    }
 }

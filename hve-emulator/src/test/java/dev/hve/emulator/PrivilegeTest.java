@@ -424,4 +424,64 @@ class PrivilegeTest {
         assertTrue((t.s.cr0 & 0x8) != 0, "CR0.TS set by the switch");
         assertEquals(0x28, t.s.segmentSelector[7]);
     }
+
+    @Test
+    void taskSwitchToA16BitTss() throws Exception {
+        TestMachine t = boot(new TestMachine().flat32(), """
+            .intel_syntax noprefix
+            .code32
+            .globl _start
+            _start:
+                lgdt [gdt_desc]
+                ljmp 0x08, offset 1f
+            1:  mov ax, 0x10
+                mov ds, ax
+                mov es, ax
+                mov ss, ax
+                mov esp, 0x9000
+                mov word ptr [0x24000 + 0x0E], offset task_b16
+                mov word ptr [0x24000 + 0x10], 0x2
+                mov word ptr [0x24000 + 0x1A], 0x7000
+                mov word ptr [0x24000 + 0x22], 0x28
+                mov word ptr [0x24000 + 0x24], 0x20
+                mov word ptr [0x24000 + 0x26], 0x28
+                mov word ptr [0x24000 + 0x28], 0x28
+                mov ax, 0x30
+                ltr ax
+                mov ebx, 0x12345678
+                call 0x38:0
+                mov [0x8404], ebx
+                mov ax, ss
+                mov [0x8408], ax
+                mov al, 0
+                out 0xF4, al
+                hlt
+                .code16
+            task_b16:
+                mov ax, 0x0B16
+                mov [0x8400], ax
+                mov bx, 0x4321
+                iret
+                .code32
+                .balign 8
+            gdt:
+                .quad 0
+                .quad 0x00CF9B000000FFFF
+                .quad 0x00CF93000000FFFF
+                .quad 0
+                .quad 0x00009B000000FFFF   /* 0x20 code16 */
+                .quad 0x000093000000FFFF   /* 0x28 data16 */
+                .quad 0x0000890200000067   /* 0x30: 32-bit TSS A at 0x20000 */
+                .quad 0x000081024000002B   /* 0x38: 16-bit TSS B at 0x24000 */
+            gdt_desc:
+                .word 8*8-1
+                .long gdt
+            """);
+        assertEquals(StopReason.EXIT, t.run(100_000), () -> t.log.toString());
+        assertEquals(0x0B16, t.memory.read16(0x8400), "the 16-bit task ran");
+        assertEquals(0x12345678, t.memory.read32(0x8404), "task A's EBX came back from its TSS");
+        assertEquals(0x10, t.memory.read16(0x8408));
+        assertEquals(0x4321, t.memory.read16(0x24000 + 0x12 + 2 * 3), "task B's BX saved in its 16-bit TSS");
+        assertEquals(0x30, t.memory.read16(0x24000), "back link");
+    }
 }

@@ -37,6 +37,8 @@ public final class TestMachine implements GuestControls {
     /** An OUT to this port leaves guest mode (like a debug-exit device); -1 for none. */
     public int exitPort = -1;
     public int exitPort2 = -1;
+    /** No logging at all (the allocation test must see the core's own allocations only). */
+    public boolean quiet;
 
     public TestMachine() {
         this(CpuModels.intel(), 4 << 20);
@@ -80,6 +82,7 @@ public final class TestMachine implements GuestControls {
         s.efer = CpuState.EFER_LME | CpuState.EFER_LMA | CpuState.EFER_SCE;
         s.cr0 |= CpuState.CR0_PG;
         s.segmentAttributes[CpuState.CS] = 0xA09B;
+        s.segmentSelector[CpuState.CS] = 0x18; // the 64-bit code selector of flatGdt()
         return this;
     }
 
@@ -124,6 +127,9 @@ public final class TestMachine implements GuestControls {
     @Override
     public boolean ioInstruction(int port, int size, boolean in, boolean string, boolean rep, boolean immediate,
                                  int addressSize, int segment, int length) {
+        if (quiet) {
+            return exitOnIo;
+        }
         log.add(String.format("io port=%x size=%d in=%b string=%b rep=%b imm=%b len=%d", port, size, in, string, rep,
             immediate, length));
         if (!in && !string) {
@@ -164,6 +170,9 @@ public final class TestMachine implements GuestControls {
 
     @Override
     public boolean exception(int vector, boolean hasErrorCode, int errorCode, long faultAddress) {
+        if (quiet) {
+            return vector == exitOnException;
+        }
         log.add(String.format("exception %d err=%b/%x cr2=%x", vector, hasErrorCode, errorCode, faultAddress));
         return vector == exitOnException;
     }
@@ -179,7 +188,10 @@ public final class TestMachine implements GuestControls {
         return exitOnBoundary && interruptible;
     }
 
-    /** Writes a flat GDT at {@code base}: null, code32 (08), data32 (10), code64 (18), code16 (20), data16 (28). */
+    /**
+     * Writes a flat GDT at {@code base}: null, code32 (08), data32 (10), code64 (18), code16 (20),
+     * data16 (28). {@link #flat32()} uses 08/10 and {@link #long64()} uses 18/10.
+     */
     public void flatGdt(long base) {
         memory.write64(base, 0);
         memory.write64(base + 0x08, 0x00CF_9B00_0000_FFFFL);

@@ -461,12 +461,19 @@ public final class VmxVcpu implements Vcpu {
         return processor.core().retiredInstructions() + completedByMonitor;
     }
 
+    /**
+     * The VMCS record of the last exit: {@code reason} is the basic exit reason (bits 15:0 of the
+     * exit-reason field), and the fields are read back from the VM-exit information fields. After
+     * a VMfailValid, which is no exit, {@code reason} is -1 and the only field is the
+     * VM-instruction error.
+     */
     @Override
     public VendorRecord lastExitRecord() {
         Map<String, Long> fields = new LinkedHashMap<>();
         if (lastWasVmFail) {
+            // VMfailValid is not a VM exit: there is no exit reason, only the VM-instruction error.
             fields.put("vm_instruction_error", (long) lastVmInstructionError);
-            return new VendorRecord(VmxBackendProvider.NAME, 0, fields);
+            return new VendorRecord(VmxBackendProvider.NAME, -1, fields);
         }
         int reasonField = vmcs.read32(VmcsField.VM_EXIT_REASON);
         fields.put("qualification", vmcs.read(VmcsField.EXIT_QUALIFICATION));

@@ -95,6 +95,17 @@ class EventExitTest {
     }
 
     @Test
+    void singleStepDebugExceptionReportsBsInTheQualification() {
+        // pushfd; or dword [esp],100h; popfd; nop  -- TF set by POPF: #DB after the NOP
+        Guest g = new Guest().flat32(0x9C, 0x81, 0x0C, 0x24, 0x00, 0x01, 0x00, 0x00, 0x9D, 0x90, 0x90)
+            .intercept(true, 1 << 1);
+        VmExit.Exception e = assertInstanceOf(VmExit.Exception.class, g.vcpu.run(100));
+        assertEquals(1, e.vector());
+        assertEquals(1L << 14, g.field(EXIT_QUALIFICATION) & (1L << 14), "BS");
+        assertEquals(0x8000_0301L, g.field(VM_EXIT_INTR_INFO));
+    }
+
+    @Test
     void tripleFaultIsAShutdown() {
         Guest g = new Guest().flat32(0x0F, 0x0B).intercept(true, 0); // ud2 with an empty IDT
         VmExit.Shutdown shutdown = assertInstanceOf(VmExit.Shutdown.class, g.vcpu.run(100));

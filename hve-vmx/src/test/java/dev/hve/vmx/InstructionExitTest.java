@@ -117,6 +117,25 @@ class InstructionExitTest {
     }
 
     @Test
+    void taskSwitchAlwaysExitsWithSelectorAndSource() {
+        // jmp far 28h:0 -- GDT entry 28h is an available 32-bit TSS
+        Guest g = guest(0xEA, 0, 0, 0, 0, 0x28, 0x00).gate(0, 0);
+        g.vm.memory().writeValue(0x528, 8, 0x0000_8900_3000_0067L);
+        g.vcpu.setGdtr(new dev.hve.api.DescriptorTable(0x500, 0x2F));
+        assertEquals(ExitReason.TASK_SWITCH, g.enter(100));
+        assertEquals(0x28L | (2L << 30), g.field(EXIT_QUALIFICATION), "selector 28h, source JMP");
+        assertEquals(7, g.field(VM_EXIT_INSTRUCTION_LEN));
+    }
+
+    @Test
+    void rdpmcExitsWithRdpmcExiting() {
+        Guest g = guest(0x31, 0xC9, 0x0F, 0x33); // xor ecx,ecx; rdpmc
+        g.setBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, ProcessorControls.RDPMC_EXITING);
+        assertEquals(ExitReason.RDPMC, g.enter(100));
+        assertEquals(2, g.field(VM_EXIT_INSTRUCTION_LEN));
+    }
+
+    @Test
     void hltExitsOnlyWithHltExiting() {
         Guest g = guest(0xF4);
         g.clearBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, ProcessorControls.HLT_EXITING);

@@ -44,6 +44,23 @@ class ModeAndNmiTest {
     }
 
     @Test
+    void paePagingSavesThePdptesAndEntryChecksThem() {
+        // PAE paging: PDPT at 5000h, PDPTE0 -> PD at 6000h with a 2 MiB identity page. Code: nop; hlt
+        Guest g = new Guest().flat32(0x90, 0xF4).intercept(true, 0);
+        g.vm.memory().writeValue(0x5000, 8, 0x6001);
+        g.vm.memory().writeValue(0x6000, 8, 0x83);
+        g.vcpu.setRegister(Register.CR3, 0x5000);
+        g.vcpu.setRegister(Register.CR4, 0x20);
+        g.vcpu.setRegister(Register.CR0, 0x8000_0011L);
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+        assertEquals(0x6001, g.field(VmcsField.GUEST_PDPTE0));
+        assertEquals(0, g.field(VmcsField.GUEST_PDPTE1));
+        g.set(VmcsField.GUEST_PDPTE1, 0x7001 | (1 << 5));
+        assertEquals(ExitReason.VM_ENTRY_FAILURE | ExitReason.INVALID_GUEST_STATE, g.enter(100));
+        assertTrue(g.vcpu.processor().lastEntryFailure().contains("PDPTE1"));
+    }
+
+    @Test
     void cr8LoadAndStoreExiting() {
         Guest load = new Guest().long64(0x44, 0x0F, 0x22, 0xC0).intercept(true, 0); // mov cr8,rax
         load.setBits(VmcsField.CPU_BASED_VM_EXEC_CONTROL, ProcessorControls.CR8_LOAD_EXITING);

@@ -352,6 +352,11 @@ class VmEntryCheckTest {
     }
 
     @Test
+    void enclaveInterruptionWithoutSgxIsAnEntryFailure() {
+        guestFailure(v -> v.write(VmcsField.GUEST_INTERRUPTIBILITY_INFO, 1 << 4), 0, "enclave interruption");
+    }
+
+    @Test
     void stiAndMovSsBlockingTogetherIsAnEntryFailure() {
         guestFailure(v -> {
             setBits(v, VmcsField.GUEST_RFLAGS, 1 << 9);
@@ -461,5 +466,6 @@ class VmEntryCheckTest {
         VmExit.EntryFailure host = assertInstanceOf(VmExit.EntryFailure.class, h.vcpu.run(100));
         assertEquals(8, host.vendorError());
         assertEquals(8L, h.vcpu.lastExitRecord().fields().get("vm_instruction_error"));
+        assertEquals(-1, h.vcpu.lastExitRecord().reason(), "a VMfailValid is no VM exit");
     }
 }

@@ -114,11 +114,6 @@ public final class Assembler {
         insn().stackSize(reg.size()).opReg(0x58, reg).done("pop " + reg, "pop");
     }
 
-    /** PUSH imm32 (sign-extended to the stack width), or imm16 in 16-bit mode. */
-    public void pushImm(long imm) {
-        insn().op(0x68).imm(imm, mode == Mode.BITS16 ? 2 : 4).done("push " + hex(imm), "push");
-    }
-
     // ---- arithmetic ---------------------------------------------------------------------------
 
     /** ALU r/m, r (opcode 00/01 + op*8) or, with {@code toRegister}, ALU r, r/m (02/03 + op*8). */
@@ -153,12 +148,6 @@ public final class Assembler {
     public void test(Operand a, Gpr b) {
         checkSizes(b, a);
         insn().size(b.size()).op(b.size() == 1 ? 0x84 : 0x85).modrm(b.index(), a).done("test " + t(a) + ", " + b, "test");
-    }
-
-    public void testImm(Operand a, long imm) {
-        int size = a.size();
-        insn().size(size).op(size == 1 ? 0xF6 : 0xF7).modrm(0, a).imm(imm, Math.min(size, 4))
-            .done("test " + t(a) + ", " + hex(imm), "test");
     }
 
     /** Shift or rotate by an immediate count: D0/D1 for a count of 1, C0/C1 ib otherwise. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.hve.api.Event;
 import dev.hve.difftests.asm.AluOp;
 import dev.hve.difftests.asm.Mode;
+import dev.hve.difftests.asm.Mem;
 import dev.hve.difftests.gen.ConfigGen;
+import dev.hve.difftests.guest.Addr;
 import dev.hve.difftests.guest.ComputeSteps;
 import dev.hve.difftests.guest.GuestProgram;
 import dev.hve.difftests.guest.SensitiveSteps;
@@ -31,7 +33,7 @@ class OneGuestTwoBackendsTest {
                 new SensitiveSteps.Cpuid(1, 0),
                 new ComputeSteps.AluReg(AluOp.ADD, 0, 3, 4),
                 new SensitiveSteps.StringIo(false, 2, true, 0x3F8, 3, 0x10),
-                new SensitiveSteps.Mmio(true, 1, 4, 0x20, 0xCAFE),
+                new SensitiveSteps.Mmio(true, false, 1, 4, new Addr(Mem.NONE, Mem.NONE, 1, 0, 0), 0x20, 0xCAFE),
                 new SensitiveSteps.Hlt(),
                 new SensitiveSteps.Hypercall(7)), null);
             Scenario scenario = new Scenario(program, ConfigGen.everything(), List.of(new Arrival(40, new Event.ExternalInterrupt(0x20))));

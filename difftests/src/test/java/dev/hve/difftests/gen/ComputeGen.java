@@ -21,9 +21,8 @@ final class ComputeGen {
     /** Any ordinary step, including the composite ones (branches and calls over an inner step). */
     static Gen<Step> any(Mode mode) {
         Gen<Step> flat = flat(mode);
-        Gen<Step> branch = Generate.enumValues(Cond.class).zip(Pick.size(mode), flat, (c, s, inner) -> new Object[] {c, s, inner})
-            .flatMap(o -> Pick.reg(mode, (Integer) o[1]).zip(Pick.reg(mode, (Integer) o[1]),
-                (a, b) -> (Step) new ComputeSteps.Branch((Cond) o[0], a, b, (Integer) o[1], (Step) o[2])));
+        Gen<Step> branch = Pick.size(mode).flatMap(size -> Generate.enumValues(Cond.class).zip(Pick.reg(mode, size),
+            Pick.reg(mode, size), flat, (cond, a, b, inner) -> new ComputeSteps.Branch(cond, a, b, size, inner)));
         Gen<Step> call = flat.map(ComputeSteps.CallRet::new);
         return Generate.frequency(List.of(
             org.quicktheories.api.Pair.of(10, flat),
@@ -51,10 +50,11 @@ final class ComputeGen {
     }
 
     private static Gen<Step> memOp(Mode mode) {
-        return Pick.size(mode).flatMap(s -> Generate.enumValues(AluOp.class).zip(Generate.booleans(), Generate.booleans(), Pick.reg(mode, s),
-            (op, mov, toMem, r) -> new Object[] {op, mov, toMem, r}).flatMap(o ->
-            Pick.addr(mode, (Integer) o[3]).zip(Pick.dataOffset(), (a, off) -> (Step) new ComputeSteps.MemOp(
-                (AluOp) o[0], (Boolean) o[1], (Boolean) o[2], (Integer) o[3], s, a, off))));
+        Gen<Boolean> mov = Generate.booleans();
+        Gen<Boolean> toMemory = Generate.booleans();
+        return Pick.size(mode).flatMap(size -> Pick.reg(mode, size).flatMap(reg ->
+            Generate.enumValues(AluOp.class).zip(mov, toMemory, Pick.addr(mode, reg), Pick.dataOffset(),
+                (op, m, t, form, offset) -> new ComputeSteps.MemOp(op, m, t, reg, size, form, offset))));
     }
 
     private static Gen<Step> memImm(Mode mode) {

@@ -51,11 +51,6 @@ public final class ConfigGen {
             c.invlpg());
     }
 
-    /** The same configuration with HLT intercepted. */
-    public static InterceptConfig withHlt(InterceptConfig c) {
-        return new InterceptConfig(c.ports(), c.msrs(), c.exceptionBitmap(), c.cpuid(), true, c.rdtsc(), c.invlpg());
-    }
-
     static InterceptConfig config(List<Integer> ports, Set<Integer> msrs, int exceptions, boolean hlt, boolean rdtsc,
                                   boolean invlpg) {
         BitSet bits = new BitSet(65536);

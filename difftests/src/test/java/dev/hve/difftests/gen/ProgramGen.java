@@ -34,11 +34,6 @@ public final class ProgramGen {
         return steps.zip(fault(mode), (s, f) -> new GuestProgram(mode, s, f.orElse(null)));
     }
 
-    /** Ordinary computation only: no exits but the harness's own. */
-    public static Gen<GuestProgram> computeOnly(Mode mode) {
-        return SourceDSL.lists().of(ComputeGen.any(mode)).ofSizeBetween(1, 20).map(s -> new GuestProgram(mode, s, null));
-    }
-
     /** Mostly no fault; otherwise one of those the mode can raise. */
     static Gen<java.util.Optional<Step>> fault(Mode mode) {
         List<Gen<Step>> faults = new ArrayList<>(List.of(

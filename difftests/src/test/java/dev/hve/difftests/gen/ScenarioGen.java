@@ -7,7 +7,7 @@ import dev.hve.difftests.guest.SensitiveSteps;
 import dev.hve.difftests.guest.Step;
 import dev.hve.difftests.guest.SwitchStack;
 import dev.hve.difftests.harness.Arrival;
-import dev.hve.difftests.harness.KnownDivergences;
+import dev.hve.difftests.harness.Tolerances;
 import dev.hve.difftests.harness.Scenario;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,6 @@ public final class ScenarioGen {
         return ProgramGen.programs().zip(ConfigGen.configs(), ScheduleGen.arrivals(), Scenario::new);
     }
 
-    public static Gen<Scenario> scenarios(Mode mode) {
-        return ProgramGen.programs(mode).zip(ConfigGen.configs(), ScheduleGen.arrivals(), Scenario::new);
-    }
-
     /**
      * Injection scenarios: computation with IF toggles and HLTs, every kind of injected event at
      * random times, and in 64-bit mode sometimes a stack in the demand-paged region so that the
@@ -45,7 +41,7 @@ public final class ScenarioGen {
             Gen<List<Step>> steps = SourceDSL.lists().of(step).ofSizeBetween(1, 16);
             Gen<Boolean> demand = mode == Mode.BITS64 ? Generate.booleans() : Generate.constant(false);
             Gen<List<Arrival>> arrivals = SourceDSL.lists().of(Generate.longRange(0, 120).zip(events(), Arrival::new)).ofSizeBetween(1, 3)
-                .map(KnownDivergences::atMostOneNmi);
+                .map(Tolerances::atMostOneNmi);
             return steps.zip(demand, arrivals, ConfigGen.configs(), (s, d, a, c) -> {
                 List<Step> all = new ArrayList<>();
                 if (d) {
@@ -54,11 +50,6 @@ public final class ScenarioGen {
                 all.addAll(s);
                 // Demand paging needs #PF intercepted; otherwise the configuration stands as drawn.
                 var config = d ? ConfigGen.withException(c, 14) : c;
-                boolean exceptionLike = a.stream().anyMatch(x -> x.event() instanceof Event.HardwareException
-                    || x.event() instanceof Event.SoftwareInterrupt);
-                if (exceptionLike && KnownDivergences.avoidExceptionInjectionIntoHlt()) {
-                    config = ConfigGen.withHlt(config);
-                }
                 return new Scenario(new GuestProgram(mode, all, null), config, a, d);
             });
         });

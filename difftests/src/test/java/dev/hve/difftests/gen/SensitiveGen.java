@@ -57,18 +57,17 @@ public final class SensitiveGen {
     }
 
     static Gen<Step> stringIo() {
-        return Generate.booleans().zip(Generate.pick(List.of(1, 2, 4)), Generate.booleans(), Generate.pick(PORTS),
-            (in, size, rep, port) -> new Object[] {in, size, rep, port}).zip(Generate.range(1, 4), Pick.dataOffset(),
-            (o, count, off) -> new SensitiveSteps.StringIo((Boolean) o[0], (Integer) o[1], (Boolean) o[2], (Integer) o[3], count, off));
+        return Generate.booleans().flatMap(in -> Generate.pick(List.of(1, 2, 4)).zip(Generate.booleans(), Generate.pick(PORTS),
+            Generate.range(1, 4), Pick.dataOffset(), (size, rep, port, count, offset) -> new SensitiveSteps.StringIo(in, size, rep,
+                port, count, offset)));
     }
 
     static Gen<Step> mmio(Mode mode) {
-        return Generate.booleans().zip(Pick.size(mode), Generate.range(0, Layout.MMIO_SIZE / 8 - 1),
-            (w, s, slot) -> new Object[] {w, s, slot}).flatMap(o -> {
-                int size = (Integer) o[1];
-                return Pick.reg(mode, size).zip(Pick.imm(size), (r, v) -> (Step) new SensitiveSteps.Mmio(
-                    (Boolean) o[0], r, size, (Integer) o[2] * 8, v));
-            });
+        Gen<Integer> slot = Generate.range(0, Layout.MMIO_SIZE / 8 - 1);
+        return Pick.size(mode).flatMap(size -> Pick.reg(mode, size).flatMap(reg ->
+            Generate.booleans().zip(Generate.booleans(), Pick.addr(mode, reg), slot, Pick.imm(size),
+                (write, immediate, form, s, value) -> new SensitiveSteps.Mmio(write, write && immediate, reg, size, form, s * 8,
+                    value))));
     }
 
     static Gen<Step> cpuid() {

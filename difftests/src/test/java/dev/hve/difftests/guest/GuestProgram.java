@@ -1,7 +1,6 @@
 package dev.hve.difftests.guest;
 
 import dev.hve.difftests.asm.Assembler;
-import dev.hve.difftests.asm.Gpr;
 import dev.hve.difftests.asm.Listing;
 import dev.hve.difftests.asm.Mode;
 import dev.hve.emulator.control.HypercallInstruction;
@@ -48,10 +47,5 @@ public record GuestProgram(Mode mode, List<Step> steps, Step fault) {
     public String toString() {
         return mode + " program, " + steps.size() + " steps" + (fault == null ? "" : ", ending in " + fault)
             + "\n" + disassembly();
-    }
-
-    /** Registers a step may freely clobber: all but the stack pointer. */
-    public static boolean clobberable(int register) {
-        return register != Gpr.SP;
     }
 }

@@ -36,7 +36,7 @@ public final class InitialState {
         vcpu.setRegister(Register.RFLAGS, RFLAGS);
         vcpu.setGdtr(new DescriptorTable(Layout.GDT, 0x2F));
         // A usable, empty LDT (type 2, present): an unusable LDTR's attributes do not survive the
-        // accessors identically on both backends (SVM clears P to mark it), see the issue-8 report.
+        // accessors identically on both backends (SVM clears P to mark it): README finding 5.
         vcpu.setSegment(SegmentRegister.LDTR, new Segment(0, 0, 0xFFFF, 0x82, false));
         switch (mode) {
             case BITS16 -> real(vcpu);

@@ -57,18 +57,25 @@ public final class SensitiveSteps {
         }
     }
 
-    /** A load or store at the MMIO hole; tagged so that the harness can emulate it. */
-    public record Mmio(boolean write, int reg, int size, int offset, long value) implements Step {
+    /**
+     * A load or store at the MMIO hole: MOV r, m; MOV m, r; or MOV m, imm, through any addressing
+     * form. Tagged so that the harness can emulate it.
+     */
+    public record Mmio(boolean write, boolean immediate, int reg, int size, Addr form, int offset, long value) implements Step {
         @Override
         public void emit(GuestAsm g) {
             Assembler a = g.asm();
             Gpr r = g.reg(reg, size);
-            if (write) {
+            Mem m = g.address(form, Layout.MMIO + offset, size);
+            if (write && !immediate) {
                 a.movImm(r, value);
             }
-            Mem m = Mem.absolute(Layout.MMIO + offset, size);
-            a.tagNext(new MmioOp(write, reg, size));
-            if (write) {
+            // MOV m, imm32 sign-extends to a 64-bit operand: the device sees the extended value.
+            long stored = size == 8 ? (long) (int) value : value;
+            a.tagNext(new MmioOp(write, immediate, reg, size, stored));
+            if (write && immediate) {
+                a.movImm(m, value);
+            } else if (write) {
                 a.mov(m, r);
             } else {
                 a.mov(r, m);
@@ -76,8 +83,8 @@ public final class SensitiveSteps {
         }
     }
 
-    /** How the harness emulates a tagged MMIO instruction: MOV between {@code reg} and memory. */
-    public record MmioOp(boolean write, int reg, int size) {
+    /** How the harness emulates a tagged MMIO instruction: MOV between memory and {@code reg} or an immediate. */
+    public record MmioOp(boolean write, boolean immediate, int reg, int size, long immediateValue) {
     }
 
     public record Cpuid(int leaf, int subleaf) implements Step {

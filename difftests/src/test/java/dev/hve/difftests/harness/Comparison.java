@@ -1,6 +1,5 @@
 package dev.hve.difftests.harness;
 
-import dev.hve.difftests.asm.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,9 @@ public final class Comparison {
     private Comparison() {
     }
 
-    public static Optional<Divergence> firstDivergence(Mode mode, RunResult a, RunResult b) {
-        List<ExitEvent> ea = a.exits().stream().map(e -> KnownDivergences.normalize(mode, e)).toList();
-        List<ExitEvent> eb = b.exits().stream().map(e -> KnownDivergences.normalize(mode, e)).toList();
+    public static Optional<Divergence> firstDivergence(RunResult a, RunResult b) {
+        List<ExitEvent> ea = a.exits();
+        List<ExitEvent> eb = b.exits();
         for (int i = 0; i < Math.min(ea.size(), eb.size()); i++) {
             if (!ea.get(i).equals(eb.get(i))) {
                 return Optional.of(new Divergence(String.format("exit %d differs:%n  %s: %s%n  %s: %s", i,

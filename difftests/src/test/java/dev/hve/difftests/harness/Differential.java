@@ -35,7 +35,7 @@ public final class Differential {
     /** The property itself: throws AssertionError with the report when the backends diverge. */
     public static Pair assertSameBehaviour(Scenario scenario, Wrappers wrappers) {
         Pair pair = run(scenario, wrappers);
-        Optional<Comparison.Divergence> divergence = Comparison.firstDivergence(scenario.program().mode(), pair.vmx(), pair.svm());
+        Optional<Comparison.Divergence> divergence = Comparison.firstDivergence(pair.vmx(), pair.svm());
         if (divergence.isPresent()) {
             throw new AssertionError(report(scenario, pair, divergence.get()));
         }

@@ -129,11 +129,6 @@ public final class Monitor {
         if (next == null) {
             return;
         }
-        boolean inShadow = (vcpu.register(Register.RFLAGS) & 0x200) != 0 && !vcpu.interruptible();
-        if (next instanceof Event.Nmi && inShadow && KnownDivergences.holdNmiInShadow()) {
-            vcpu.requestInterruptWindow(true);
-            return;
-        }
         if (next instanceof Event.ExternalInterrupt && !vcpu.interruptible()) {
             vcpu.requestInterruptWindow(true);
             return;
@@ -253,7 +248,8 @@ public final class Monitor {
         }
         Register reg = Register.gpr(op.reg());
         if (op.write()) {
-            devices.mmioWrite(m.guestPhysicalAddress(), op.size(), vcpu.register(reg));
+            long value = op.immediate() ? op.immediateValue() : vcpu.register(reg);
+            devices.mmioWrite(m.guestPhysicalAddress(), op.size(), value);
         } else {
             mergeInto(reg, op.size(), devices.mmioRead(m.guestPhysicalAddress(), op.size()));
         }

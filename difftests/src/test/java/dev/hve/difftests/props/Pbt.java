@@ -2,9 +2,12 @@ package dev.hve.difftests.props;
 
 import static org.quicktheories.QuickTheory.qt;
 
+import dev.hve.difftests.harness.Scenario;
 import java.util.ArrayList;
-import org.quicktheories.QuickTheory;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.quicktheories.QuickTheory;
 import org.quicktheories.core.Gen;
 
 /**
@@ -23,6 +26,8 @@ public final class Pbt {
     /** The seed ordinary builds use. */
     public static final long DEFAULT_SEED = 0x4856_4538L;
     static final int DEFAULT_EXAMPLES = 100;
+    /** Drawn once per JVM, so every property of a "random" run reports and uses the same seed. */
+    private static final long RANDOM_SEED = System.nanoTime();
 
     private Pbt() {
     }
@@ -38,7 +43,7 @@ public final class Pbt {
             return DEFAULT_SEED;
         }
         if (value.equals("random")) {
-            return System.nanoTime();
+            return RANDOM_SEED;
         }
         return Long.decode(value);
     }
@@ -53,32 +58,17 @@ public final class Pbt {
     }
 
     /**
-     * Checks a property and, on failure, puts the seed and the replay command in front of
-     * QuickTheories' report (it prints the seed only for seeds it chose itself).
-     */
-    public static <T> void check(QuickTheory theory, Gen<T> gen, java.util.function.Consumer<T> property) {
-        long seed = seed();
-        try {
-            theory.withFixedSeed(seed).forAll(gen).checkAssert(property);
-        } catch (AssertionError failure) {
-            throw new AssertionError("seed " + seed + " (replay: -Dhve.pbt.seed=" + seed + ")\n" + failure.getMessage(), failure);
-        }
-    }
-
-    public static <T> void check(Gen<T> gen, java.util.function.Consumer<T> property) {
-        check(theory(), gen, property);
-    }
-
-    /**
      * Checks a differential property over scenarios. On failure the report starts with the seed,
      * then the failure of the scenario after both shrinking passes (QuickTheories' and
      * {@link ScenarioShrinker}'s): its disassembly, configuration and first diverging exit.
      */
-    public static void checkScenarios(QuickTheory theory, Gen<dev.hve.difftests.harness.Scenario> gen,
-                                      java.util.function.Consumer<dev.hve.difftests.harness.Scenario> property) {
+    public static void checkScenarios(QuickTheory theory, Gen<Scenario> gen,
+                                      Consumer<Scenario> property) {
         long seed = seed();
-        java.util.concurrent.atomic.AtomicReference<dev.hve.difftests.harness.Scenario> lastFailing =
-            new java.util.concurrent.atomic.AtomicReference<>();
+        // Logged for every run, so a long passing run's seed can be recorded as well as a failing one's.
+        System.out.println("hve.pbt: seed " + seed + ", up to " + examples() + " examples per property");
+        AtomicReference<Scenario> lastFailing =
+            new AtomicReference<>();
         try {
             theory.withFixedSeed(seed).forAll(gen).checkAssert(s -> {
                 try {
@@ -89,7 +79,7 @@ public final class Pbt {
                 }
             });
         } catch (AssertionError failure) {
-            dev.hve.difftests.harness.Scenario smallest = ScenarioShrinker.shrink(lastFailing.get(), property);
+            Scenario smallest = ScenarioShrinker.shrink(lastFailing.get(), property);
             String report;
             try {
                 property.accept(smallest);
@@ -102,8 +92,8 @@ public final class Pbt {
         }
     }
 
-    public static void checkScenarios(Gen<dev.hve.difftests.harness.Scenario> gen,
-                                      java.util.function.Consumer<dev.hve.difftests.harness.Scenario> property) {
+    public static void checkScenarios(Gen<Scenario> gen,
+                                      Consumer<Scenario> property) {
         checkScenarios(theory(), gen, property);
     }
 

@@ -79,6 +79,36 @@ class ExitRecordExamplesTest {
         }
     }
 
+    /**
+     * EFER.LME with CR0.PG but without CR0.PE is invalid guest state on both vendors (SDM §27.3.1.1
+     * "PG requires PE"; APM §15.5.1 lists EFER.LME and CR0.PG with CR0.PE clear among VMRUN's
+     * consistency checks). Plain PG-without-PE alone is not enough: VMRUN does not check it.
+     */
+    @Test
+    void entryFailureOnBothVendors() {
+        for (Backend backend : Backend.values()) {
+            dev.hve.api.Vm vm = backend.createVm(java.util.function.UnaryOperator.identity());
+            vm.setMemoryMap(Layout.memoryMap());
+            dev.hve.api.Vcpu vcpu = vm.createVcpu();
+            dev.hve.difftests.guest.InitialState.apply(vcpu, Mode.BITS32);
+            vcpu.setRegister(dev.hve.api.Register.EFER, 0x100);
+            vcpu.setRegister(dev.hve.api.Register.CR0, 0x8000_0030L);
+            VmExit exit = vcpu.run(10);
+            assertEquals(dev.hve.api.ExitKind.ENTRY_FAILURE, exit.kind(), backend + ": " + exit);
+            VendorRecord r = vcpu.lastExitRecord();
+            if (backend == Backend.VMX) {
+                // A VM-entry failure is reported either as VMfailValid (record reason 0 with the
+                // VM-instruction error) or as an exit with reason 33 and bit 31 of the reason field.
+                boolean failValid = r.fields().containsKey("vm_instruction_error");
+                boolean invalidState = r.reason() == UapiHeaders.value("EXIT_REASON_INVALID_STATE")
+                    && (r.fields().get("exit_reason") >>> 31 & 1) == 1;
+                assertEquals(true, failValid || invalidState, "VMX record " + r);
+            } else {
+                assertEquals(UapiHeaders.value("SVM_EXIT_ERR"), r.reason(), "SVM record " + r);
+            }
+        }
+    }
+
     private static RunResult firstExit(Backend backend, Mode mode, dev.hve.difftests.guest.Step step) {
         GuestProgram program = new GuestProgram(mode, List.of(step), null);
         return Monitor.run(backend, new Scenario(program, ConfigGen.everything(), List.of()));

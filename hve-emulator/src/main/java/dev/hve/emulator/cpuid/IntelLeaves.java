@@ -19,7 +19,7 @@ final class IntelLeaves {
         // CX16(13), SSE4.1(19), SSE4.2(20), MOVBE(22), POPCNT(23); XSAVE(26) is not offered because
         // the XSAVE family is not modeled; hypervisor bit clear. EDX: FPU..SSE2 (the classic set).
         t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800, 0x00C0_2221 | (1 << 13) | (1 << 19) | (1 << 20),
-            0x078B_FBFF});
+            0x078B_FBFF & ~(1 << 1)}); // VME (bit 1) is not modeled
         // Leaf 7: only ERMS (bit 9). BMI1/BMI2 are VEX-encoded and not modeled, so TZCNT runs as
         // BSF on this model, as it does on parts without BMI1.
         t.put(TableCpuModel.key(7, 0), new int[] {0, 1 << 9, 0, 0});

@@ -30,6 +30,7 @@ public final class Interpreter implements ByteSource {
     final CpuModel model;
     public final MsrModel msrs;
     final Decoder decoder = new Decoder();
+    private final dev.hve.emulator.decode.DecodeCache decodeCache = new dev.hve.emulator.decode.DecodeCache();
     public final Instruction in = new Instruction();
     public final Fault fault;
 
@@ -40,6 +41,9 @@ public final class Interpreter implements ByteSource {
     final StringOps strings;
     final SystemOps system;
     final IoOps io;
+    final ControlRegisters controlRegs;
+    final DescriptorTables tables;
+    final FastSystemCalls fastCalls;
     final TaskSwitch tasks;
     public final EventDelivery events;
 
@@ -75,6 +79,9 @@ public final class Interpreter implements ByteSource {
         this.strings = new StringOps(this);
         this.system = new SystemOps(this);
         this.io = new IoOps(this);
+        this.controlRegs = new ControlRegisters(this);
+        this.tables = new DescriptorTables(this);
+        this.fastCalls = new FastSystemCalls(this);
         this.tasks = new TaskSwitch(this);
         this.events = new EventDelivery(this);
     }
@@ -102,7 +109,16 @@ public final class Interpreter implements ByteSource {
         int status;
         byte[] chunk = available > 0 ? mem.codeChunk(instructionLinear, s.cpl == 3) : null;
         if (chunk != null) {
-            status = decoder.decode(chunk, mem.codeOffset(), Math.min(available, 15), this, codeSize, in);
+            int offset = mem.codeOffset();
+            int window = Math.min(available, 15);
+            if (decodeCache.lookup(instructionLinear, codeSize, chunk, offset, window, in)) {
+                execute(in);
+                return;
+            }
+            status = decoder.decode(chunk, offset, window, this, codeSize, in);
+            if (status == Decoder.OK && in.length <= window) {
+                decodeCache.store(instructionLinear, codeSize, chunk, offset, in);
+            }
         } else {
             status = decoder.decode(this, codeSize, in);
         }
@@ -173,7 +189,6 @@ public final class Interpreter implements ByteSource {
     // ---------------------------------------------------------------- dispatch
 
     private void dispatchOneByte(int op) {
-        Instruction i = in;
         switch (op >>> 4) {
             case 0x0: case 0x1: case 0x2: case 0x3:
                 if ((op & 7) < 6) {
@@ -314,26 +329,26 @@ public final class Interpreter implements ByteSource {
 
     private void dispatchTwoByte(int op) {
         switch (op) {
-            case 0x00: system.group6(); return;
+            case 0x00: tables.group6(); return;
             case 0x01: system.group7(); return;
-            case 0x02: system.larLsl(true); return;
-            case 0x03: system.larLsl(false); return;
-            case 0x05: system.syscall(); return;
-            case 0x06: system.clts(); return;
-            case 0x07: system.sysret(); return;
+            case 0x02: tables.larLsl(true); return;
+            case 0x03: tables.larLsl(false); return;
+            case 0x05: fastCalls.syscall(); return;
+            case 0x06: controlRegs.clts(); return;
+            case 0x07: fastCalls.sysret(); return;
             case 0x08: case 0x09: system.wbinvd(op == 0x08); return;
             case 0x0B: throw ud(); // UD2
             case 0x0D: requireMemoryOperand(); return; // PREFETCH/PREFETCHW: hints
             case 0x18: case 0x19: case 0x1A: case 0x1B: case 0x1C: case 0x1D: case 0x1E: case 0x1F:
                 system.hintNop(op); return;
-            case 0x20: case 0x22: system.movControlRegister(op == 0x22); return;
-            case 0x21: case 0x23: system.movDebugRegister(op == 0x23); return;
+            case 0x20: case 0x22: controlRegs.movControlRegister(op == 0x22); return;
+            case 0x21: case 0x23: controlRegs.movDebugRegister(op == 0x23); return;
             case 0x30: system.wrmsr(); return;
             case 0x31: system.rdtsc(false); return;
             case 0x32: system.rdmsr(); return;
             case 0x33: system.rdpmc(); return;
-            case 0x34: system.sysenter(); return;
-            case 0x35: system.sysexit(); return;
+            case 0x34: fastCalls.sysenter(); return;
+            case 0x35: fastCalls.sysexit(); return;
             case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
             case 0x48: case 0x49: case 0x4A: case 0x4B: case 0x4C: case 0x4D: case 0x4E: case 0x4F:
                 moves.cmov(op); return;

@@ -35,6 +35,15 @@ public interface LinearMemory {
     /** Checks that {@code size} bytes at {@code linear} are writable, raising what a write would. */
     void probeWrite(long linear, int size, boolean user);
 
+    /**
+     * Loads the PAE PDPTE registers from the page CR3 names (MOV to CR3 in PAE paging); false when a
+     * present PDPTE has reserved bits, which the caller turns into #GP(0). Implementations that read
+     * PDPTEs on every walk return true.
+     */
+    default boolean loadPdptes() {
+        return true;
+    }
+
     /** Drops every cached translation (CR3 load, paging-mode change, EPT/NPT change). */
     void flushAll();
 

@@ -1,10 +1,6 @@
 package dev.hve.emulator.exec;
 
-import static dev.hve.emulator.cpu.CpuState.CS;
 import static dev.hve.emulator.cpu.CpuState.GS;
-import static dev.hve.emulator.cpu.CpuState.LDTR;
-import static dev.hve.emulator.cpu.CpuState.SS;
-import static dev.hve.emulator.cpu.CpuState.TR;
 
 import dev.hve.emulator.control.HypercallInstruction;
 import dev.hve.emulator.cpu.CpuState;
@@ -13,8 +9,8 @@ import dev.hve.emulator.msr.MsrModel;
 
 /**
  * System instructions: flags (PUSHF/POPF/CLI/STI/LAHF/SAHF), HLT, CPUID, RDMSR/WRMSR, RDTSC(P),
- * control and debug registers, descriptor-table instructions, SYSCALL/SYSRET, SYSENTER/SYSEXIT,
- * SWAPGS, and the hypercall and virtualization instructions that the backend's hooks claim.
+ * the 0F 01 group (with {@link DescriptorTables} and {@link ControlRegisters}), SWAPGS, fences,
+ * and the hypercall and virtualization instructions that the backend's hooks claim.
  * Privilege checks come before intercept hooks, as the SDM orders them (Vol. 3C §26.1.1).
  */
 final class SystemOps {
@@ -26,17 +22,11 @@ final class SystemOps {
     private final CpuState s;
     private final Instruction in;
     private final int[] cpuidOut = new int[4];
-    /** CPUID.1:ECX.XSAVE and .VMX of the model: CR4.OSXSAVE / CR4.VMXE are reserved without them. */
-    private final boolean xsave;
-    private final boolean vmx;
 
     SystemOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
         this.in = x.in;
-        x.model.cpuid(1, 0, cpuidOut);
-        this.xsave = (cpuidOut[2] & (1 << 26)) != 0;
-        this.vmx = (cpuidOut[2] & (1 << 5)) != 0;
     }
 
     private void exitIf(boolean exited) {
@@ -254,312 +244,18 @@ final class SystemOps {
         x.setReg(4, 2, 0);
     }
 
-    // ---------------------------------------------------------------- control and debug registers
-
-    /** MOV to/from CR0, CR2, CR3, CR4, CR8 (SDM Vol. 2B, MOV—Move to/from Control Registers). */
-    void movControlRegister(boolean write) {
-        int cr = in.reg;
-        if (cr == 1 || (cr > 4 && cr != 8)) {
-            throw x.ud();
-        }
-        x.requireCpl0();
-        int size = s.mode64() ? 8 : 4;
-        int gpr = in.rm;
-        if (!write) {
-            if (cr != 2) {
-                exitIf(x.controls.controlRegisterAccess(cr, false, gpr, 0, in.length));
-            }
-            long v;
-            switch (cr) {
-                case 0: v = s.cr0; break;
-                case 2: v = s.cr2; break;
-                case 3: v = s.cr3; break;
-                case 4: v = s.cr4; break;
-                default: v = s.cr8; break;
-            }
-            x.setReg(size, gpr, v);
-            return;
-        }
-        long v = x.reg(size, gpr);
-        if (cr != 2) {
-            exitIf(x.controls.controlRegisterAccess(cr, true, gpr, v, in.length));
-        }
-        switch (cr) {
-            case 0: writeCr0(v); break;
-            case 2: s.cr2 = v; break;
-            case 3: writeCr3(v); break;
-            case 4: writeCr4(v); break;
-            default:
-                if ((v & ~0xFL) != 0) {
-                    throw x.gp(0);
-                }
-                s.cr8 = v;
-        }
-    }
-
-    /**
-     * CR0 loads with the consistency checks of SDM Vol. 3A §2.5 and §10.8.5: PG needs PE, NW needs
-     * CD, enabling paging with EFER.LME needs CR4.PAE and activates IA-32e mode (LMA); disabling it
-     * from 64-bit mode is #GP.
-     */
-    void writeCr0(long v) {
-        if ((v >>> 32) != 0) {
-            throw x.gp(0);
-        }
-        v |= CpuState.CR0_ET;
-        if ((v & CpuState.CR0_PG) != 0 && (v & CpuState.CR0_PE) == 0) {
-            throw x.gp(0);
-        }
-        if ((v & CpuState.CR0_NW) != 0 && (v & CpuState.CR0_CD) == 0) {
-            throw x.gp(0);
-        }
-        boolean pagingOn = (v & CpuState.CR0_PG) != 0 && !s.pagingEnabled();
-        boolean pagingOff = (v & CpuState.CR0_PG) == 0 && s.pagingEnabled();
-        if (pagingOn && (s.efer & CpuState.EFER_LME) != 0) {
-            if ((s.cr4 & CpuState.CR4_PAE) == 0) {
-                throw x.gp(0);
-            }
-            if ((s.segmentAttributes[CS] & Segments.A_L) != 0) {
-                throw x.gp(0);
-            }
-            s.efer |= CpuState.EFER_LMA;
-        }
-        if (pagingOff && s.longModeActive()) {
-            if (s.mode64()) {
-                throw x.gp(0);
-            }
-            s.efer &= ~CpuState.EFER_LMA;
-        }
-        if ((v & CpuState.CR0_PE) == 0 && s.longModeActive()) {
-            throw x.gp(0);
-        }
-        long changed = v ^ s.cr0;
-        s.cr0 = v;
-        if ((changed & (CpuState.CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE)) != 0) {
-            x.mem.flushAll();
-        }
-        if ((changed & CpuState.CR0_PE) != 0 && (v & CpuState.CR0_PE) == 0) {
-            s.cpl = 0; // back to real mode
-        }
-    }
-
-    void writeCr3(long v) {
-        if (s.longModeActive() && (v >>> 52) != 0) {
-            throw x.gp(0);
-        }
-        s.cr3 = s.longModeActive() ? v : v & 0xFFFF_FFFFL;
-        x.mem.flushAll();
-    }
-
-    void writeCr4(long v) {
-        long supported = CpuState.CR4_VME | CpuState.CR4_PVI | CpuState.CR4_TSD | CpuState.CR4_DE | CpuState.CR4_PSE
-            | CpuState.CR4_PAE | CpuState.CR4_MCE | CpuState.CR4_PGE | CpuState.CR4_PCE | CpuState.CR4_OSFXSR
-            | CpuState.CR4_OSXMMEXCPT | (xsave ? CpuState.CR4_OSXSAVE : 0) | (vmx ? CpuState.CR4_VMXE : 0);
-        if ((v & ~supported) != 0) {
-            throw x.gp(0);
-        }
-        if (s.longModeActive() && (v & CpuState.CR4_PAE) == 0) {
-            throw x.gp(0);
-        }
-        long changed = v ^ s.cr4;
-        s.cr4 = v;
-        if ((changed & (CpuState.CR4_PAE | CpuState.CR4_PSE | CpuState.CR4_PGE)) != 0) {
-            x.mem.flushAll();
-        }
-    }
-
-    /** CLTS: clears CR0.TS; a CR0 write as far as intercepts go. */
-    void clts() {
-        x.requireCpl0();
-        exitIf(x.controls.controlRegisterAccess(0, true, -1, s.cr0 & ~CpuState.CR0_TS, in.length));
-        s.cr0 &= ~CpuState.CR0_TS;
-    }
-
-    /** LMSW: loads PE, MP, EM, TS; PE cannot be cleared this way. */
-    void lmsw(long v) {
-        x.requireCpl0();
-        long nv = (s.cr0 & ~0xEL) | (v & 0xF) | (s.cr0 & CpuState.CR0_PE);
-        exitIf(x.controls.controlRegisterAccess(0, true, -1, nv, in.length));
-        long changedPe = (nv ^ s.cr0) & CpuState.CR0_PE;
-        s.cr0 = nv;
-        if (changedPe != 0) {
-            x.mem.flushAll();
-        }
-    }
-
-    void movDebugRegister(boolean write) {
-        int dr = in.reg;
-        if (dr > 7) {
-            throw x.ud();
-        }
-        if ((dr == 4 || dr == 5) && (s.cr4 & CpuState.CR4_DE) != 0) {
-            throw x.ud();
-        }
-        x.requireCpl0();
-        if (dr == 4 || dr == 5) {
-            dr += 2;
-        }
-        int size = s.mode64() ? 8 : 4;
-        exitIf(x.controls.debugRegisterAccess(dr, write, in.rm, in.length));
-        if (write) {
-            long v = x.reg(size, in.rm);
-            if (dr >= 6 && (v >>> 32) != 0) {
-                throw x.gp(0);
-            }
-            if (dr == 6) {
-                v = (v & 0x1_E00FL) | 0xFFFF_0FF0L;
-            } else if (dr == 7) {
-                v = (v & 0xFFFF_2BFFL) | 0x400;
-            }
-            s.dr[dr] = v;
-        } else {
-            x.setReg(size, in.rm, s.dr[dr]);
-        }
-    }
-
     // ---------------------------------------------------------------- 0F 00 and 0F 01
-
-    /** 0F 00: SLDT, STR, LLDT, LTR, VERR, VERW. */
-    void group6() {
-        if (legacyOrV86()) {
-            throw x.ud();
-        }
-        switch (in.reg & 7) {
-            case 0: storeSelector(s.segmentSelector[LDTR]); return;
-            case 1: storeSelector(s.segmentSelector[TR]); return;
-            case 2: lldt((int) x.readRm(2)); return;
-            case 3: ltr((int) x.readRm(2)); return;
-            case 4: verify((int) x.readRm(2), false); return;
-            case 5: verify((int) x.readRm(2), true); return;
-            default: throw x.ud();
-        }
-    }
-
-    private void storeSelector(int selector) {
-        if (in.mod == 3) {
-            x.setReg(in.opSize, in.rm, selector);
-        } else {
-            x.writeRm(2, selector);
-        }
-    }
-
-    private void lldt(int selector) {
-        x.requireCpl0();
-        if ((selector & 0xFFFC) == 0) {
-            x.segments.loadNull(LDTR, selector);
-            return;
-        }
-        if ((selector & 4) != 0) {
-            throw x.gp(selector & 0xFFFC);
-        }
-        long desc = x.segments.readDescriptor(selector);
-        if (Segments.codeOrData(desc) || Segments.type(desc) != 2) {
-            throw x.gp(selector & 0xFFFC);
-        }
-        if (!Segments.present(desc)) {
-            throw x.fault(Fault.NP, selector & 0xFFFC);
-        }
-        long high = s.longModeActive() ? x.segments.readDescriptorHigh(selector) : 0;
-        x.segments.setCache(LDTR, selector, desc);
-        s.segmentAttributes[LDTR] &= ~Segments.A_ACCESSED;
-        s.segmentBase[LDTR] |= high << 32;
-    }
-
-    private void ltr(int selector) {
-        x.requireCpl0();
-        if ((selector & 0xFFFC) == 0 || (selector & 4) != 0) {
-            throw x.gp(selector & 0xFFFC);
-        }
-        long desc = x.segments.readDescriptor(selector);
-        int type = Segments.type(desc);
-        boolean ok = !Segments.codeOrData(desc) && (type == 9 || (type == 1 && !s.longModeActive()));
-        if (!ok) {
-            throw x.gp(selector & 0xFFFC);
-        }
-        if (!Segments.present(desc)) {
-            throw x.fault(Fault.NP, selector & 0xFFFC);
-        }
-        long high = s.longModeActive() ? x.segments.readDescriptorHigh(selector) : 0;
-        long busy = desc | (2L << 40);
-        x.writeSystem(x.segments.descriptorAddress(selector, 8) + 5, 1, (busy >>> 40) & 0xFF);
-        s.segmentSelector[TR] = selector;
-        s.segmentBase[TR] = Segments.base(desc) | (high << 32);
-        s.segmentLimit[TR] = Segments.limit(desc);
-        s.segmentAttributes[TR] = Segments.attributes(busy);
-    }
-
-    private void verify(int selector, boolean write) {
-        boolean ok = false;
-        if ((selector & 0xFFFC) != 0) {
-            try {
-                long desc = x.segments.readDescriptor(selector);
-                if (Segments.codeOrData(desc)) {
-                    int type = Segments.type(desc);
-                    boolean conformingCode = (type & 0xC) == 0xC;
-                    int dpl = Segments.dpl(desc);
-                    boolean privOk = conformingCode || (dpl >= s.cpl && dpl >= (selector & 3));
-                    boolean typeOk = write ? (type & 0xA) == 2 : ((type & 8) == 0 || (type & 2) != 0);
-                    ok = privOk && typeOk;
-                }
-            } catch (Fault f) {
-                if (f.vector != Fault.GP) {
-                    throw f;
-                }
-            }
-        }
-        s.rflags = ok ? s.rflags | CpuState.ZF : s.rflags & ~CpuState.ZF;
-    }
-
-    /** LAR (0F 02) / LSL (0F 03): ZF reports whether the descriptor is visible at CPL/RPL. */
-    void larLsl(boolean lar) {
-        if (legacyOrV86()) {
-            throw x.ud();
-        }
-        int selector = (int) x.readRm(2);
-        boolean ok = false;
-        long desc = 0;
-        if ((selector & 0xFFFC) != 0) {
-            try {
-                desc = x.segments.readDescriptor(selector);
-                int type = Segments.type(desc);
-                boolean conformingCode = Segments.codeOrData(desc) && (type & 0xC) == 0xC;
-                int dpl = Segments.dpl(desc);
-                boolean typeOk;
-                if (Segments.codeOrData(desc)) {
-                    typeOk = true;
-                } else if (s.longModeActive()) {
-                    typeOk = type == 2 || type == 9 || type == 0xB || (lar && type == 0xC);
-                } else {
-                    typeOk = type == 1 || type == 2 || type == 3 || type == 9 || type == 0xB
-                        || (lar && (type == 4 || type == 5 || type == 0xC));
-                }
-                ok = typeOk && (conformingCode || (dpl >= s.cpl && dpl >= (selector & 3)));
-            } catch (Fault f) {
-                if (f.vector != Fault.GP) {
-                    throw f;
-                }
-            }
-        }
-        if (ok) {
-            int size = in.opSize;
-            long v = lar ? (desc >>> 32) & 0x00F0_FF00L : Segments.limit(desc) & 0xFFFF_FFFFL;
-            x.setReg(size == 2 ? 2 : size == 4 ? 4 : 8, in.reg, v);
-            s.rflags |= CpuState.ZF;
-        } else {
-            s.rflags &= ~CpuState.ZF;
-        }
-    }
 
     /** 0F 01: the descriptor-table loads/stores, SMSW/LMSW, INVLPG and the register forms. */
     void group7() {
         int reg = in.reg & 7;
         if (in.mod != 3) {
             switch (reg) {
-                case 0: storeTable(s.gdtrBase, s.gdtrLimit); return;
-                case 1: storeTable(s.idtrBase, s.idtrLimit); return;
-                case 2: case 3: loadTable(reg == 2); return;
+                case 0: x.tables.storeTable(s.gdtrBase, s.gdtrLimit); return;
+                case 1: x.tables.storeTable(s.idtrBase, s.idtrLimit); return;
+                case 2: case 3: x.tables.loadTable(reg == 2); return;
                 case 4: x.writeRm(2, s.cr0 & 0xFFFF); return;
-                case 6: lmsw(x.readRm(2)); return;
+                case 6: x.controlRegs.lmsw(x.readRm(2)); return;
                 case 7: invlpg(); return;
                 default: throw x.ud();
             }
@@ -589,47 +285,10 @@ final class SystemOps {
                     return;
                 }
                 if (reg == 6) {
-                    lmsw(x.reg(2, in.rm));
+                    x.controlRegs.lmsw(x.reg(2, in.rm));
                     return;
                 }
                 throw x.ud(); // MONITOR/MWAIT are not advertised
-        }
-    }
-
-    private void storeTable(long base, int limit) {
-        int seg = in.segment();
-        x.probeWrite(seg, x.ea, s.mode64() ? 10 : 6);
-        x.write(seg, x.ea, 2, limit);
-        if (s.mode64()) {
-            x.write(seg, (x.ea + 2) & Alu.mask(in.addrSize), 8, base);
-        } else {
-            // With a 16-bit operand the high byte is stored as well (current processors store it).
-            x.write(seg, (x.ea + 2) & Alu.mask(in.addrSize), 4, base & 0xFFFF_FFFFL);
-        }
-    }
-
-    private void loadTable(boolean gdt) {
-        x.requireCpl0();
-        int seg = in.segment();
-        int limit = (int) x.read(seg, x.ea, 2);
-        long base;
-        if (s.mode64()) {
-            base = x.read(seg, (x.ea + 2) & Alu.mask(in.addrSize), 8);
-            if (!Interpreter.canonical(base)) {
-                throw x.gp(0);
-            }
-        } else {
-            base = x.read(seg, (x.ea + 2) & Alu.mask(in.addrSize), 4);
-            if (in.opSize == 2) {
-                base &= 0xFF_FFFF;
-            }
-        }
-        if (gdt) {
-            s.gdtrBase = base;
-            s.gdtrLimit = limit;
-        } else {
-            s.idtrBase = base;
-            s.idtrLimit = limit;
         }
     }
 
@@ -726,112 +385,4 @@ final class SystemOps {
         throw x.ud(); // RDRAND/RDSEED/RDPID are not advertised
     }
 
-    // ---------------------------------------------------------------- fast system calls
-
-    private boolean intel() {
-        return !"amd".equals(x.model.name());
-    }
-
-    /** Loads a flat code or stack segment cache as SYSCALL/SYSRET/SYSENTER/SYSEXIT do. */
-    private void flat(int seg, int selector, boolean code, int dpl, boolean longCode) {
-        s.segmentSelector[seg] = selector & 0xFFFF;
-        s.segmentBase[seg] = 0;
-        s.segmentLimit[seg] = 0xFFFF_FFFF;
-        int attr = (code ? 0xB : 0x3) | Segments.A_S | (dpl << 5) | Segments.A_P | Segments.A_G;
-        attr |= longCode ? Segments.A_L : Segments.A_DB;
-        s.segmentAttributes[seg] = attr;
-    }
-
-    /** SYSCALL (SDM Vol. 4B; APM Vol. 3): Intel only in 64-bit mode, AMD also in legacy mode. */
-    void syscall() {
-        if ((s.efer & CpuState.EFER_SCE) == 0 || (!s.mode64() && (intel() || !s.protectedMode()))) {
-            throw x.ud();
-        }
-        int cs = (int) ((s.star >>> 32) & 0xFFFC);
-        if (s.longModeActive()) {
-            long target = s.mode64() ? s.lstar : s.cstar;
-            s.gpr[1] = x.nextRip;
-            s.gpr[11] = s.rflags & ~CpuState.RF;
-            flat(CS, cs, true, 0, true);
-            flat(SS, cs + 8, false, 0, false);
-            s.cpl = 0;
-            s.rflags = (s.rflags & ~s.sfmask & ~CpuState.RF) | CpuState.FIXED_ONE;
-            x.nextRip = target;
-        } else {
-            s.gpr[1] = x.nextRip & 0xFFFF_FFFFL;
-            flat(CS, cs, true, 0, false);
-            flat(SS, cs + 8, false, 0, false);
-            s.cpl = 0;
-            s.rflags &= ~(CpuState.IF | CpuState.VM | CpuState.RF);
-            x.nextRip = s.star & 0xFFFF_FFFFL;
-        }
-    }
-
-    void sysret() {
-        if ((s.efer & CpuState.EFER_SCE) == 0 || (!s.mode64() && (intel() || !s.protectedMode()))) {
-            throw x.ud();
-        }
-        x.requireCpl0();
-        int base = (int) ((s.star >>> 48) & 0xFFFF);
-        if (s.mode64()) {
-            boolean to64 = in.rexW();
-            long target = to64 ? s.gpr[1] : s.gpr[1] & 0xFFFF_FFFFL;
-            if (to64 && !Interpreter.canonical(target)) {
-                throw x.gp(0); // Intel raises #GP in ring 0 for a non-canonical RCX
-            }
-            flat(CS, (to64 ? base + 16 : base) | 3, true, 3, to64);
-            s.rflags = (s.gpr[11] & 0x3C_7FD7L) | CpuState.FIXED_ONE;
-            x.nextRip = target;
-        } else {
-            flat(CS, base | 3, true, 3, false);
-            s.rflags |= CpuState.IF;
-            x.nextRip = s.gpr[1] & 0xFFFF_FFFFL;
-        }
-        flat(SS, (base + 8) | 3, false, 3, false);
-        s.cpl = 3;
-    }
-
-    void sysenter() {
-        if (!s.protectedMode() || (!intel() && s.longModeActive())) {
-            throw s.protectedMode() ? x.ud() : x.gp(0);
-        }
-        int cs = (int) (s.sysenterCs & 0xFFFC);
-        if (cs == 0) {
-            throw x.gp(0);
-        }
-        boolean lma = s.longModeActive();
-        flat(CS, cs, true, 0, lma);
-        flat(SS, cs + 8, false, 0, false);
-        s.cpl = 0;
-        s.rflags &= ~(CpuState.VM | CpuState.IF | CpuState.RF);
-        s.gpr[4] = lma ? s.sysenterEsp : s.sysenterEsp & 0xFFFF_FFFFL;
-        x.nextRip = lma ? s.sysenterEip : s.sysenterEip & 0xFFFF_FFFFL;
-    }
-
-    void sysexit() {
-        if (!s.protectedMode() || (!intel() && s.longModeActive())) {
-            throw s.protectedMode() ? x.ud() : x.gp(0);
-        }
-        x.requireCpl0();
-        int cs = (int) (s.sysenterCs & 0xFFFC);
-        if (cs == 0) {
-            throw x.gp(0);
-        }
-        boolean to64 = in.rexW();
-        if (to64) {
-            if (!Interpreter.canonical(s.gpr[2]) || !Interpreter.canonical(s.gpr[1])) {
-                throw x.gp(0);
-            }
-            flat(CS, (cs + 32) | 3, true, 3, true);
-            flat(SS, (cs + 40) | 3, false, 3, false);
-            s.gpr[4] = s.gpr[1];
-            x.nextRip = s.gpr[2];
-        } else {
-            flat(CS, (cs + 16) | 3, true, 3, false);
-            flat(SS, (cs + 24) | 3, false, 3, false);
-            s.gpr[4] = s.gpr[1] & 0xFFFF_FFFFL;
-            x.nextRip = s.gpr[2] & 0xFFFF_FFFFL;
-        }
-        s.cpl = 3;
-    }
 }

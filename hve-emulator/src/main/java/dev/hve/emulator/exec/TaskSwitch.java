@@ -10,12 +10,13 @@ import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 
 /**
- * Hardware task switches between 32-bit TSSs (Intel SDM Vol. 3A §8.3, AMD APM Vol. 2 §12.3): far
- * JMP/CALL to a TSS descriptor or task gate, interrupts through an IDT task gate, and IRET with
- * NT set. Faults detected before the switch is committed occur in the old task; the TSS accesses
- * are all checked before anything changes, so afterwards only the new task's segment loads can
- * fault, and those are delivered in the new task. 16-bit TSSs and IA-32e mode (which has no task
- * switching) raise #GP.
+ * Hardware task switches between 32-bit and 16-bit (286) TSSs (Intel SDM Vol. 3A §8.3 and §8.6,
+ * AMD APM Vol. 2 §12.3): far JMP/CALL to a TSS descriptor or task gate, interrupts through an IDT
+ * task gate, and IRET with NT set. Faults detected before the switch is committed occur in the old
+ * task; the TSS accesses are all checked before anything changes, so afterwards only the new task's
+ * segment loads can fault, and those are delivered in the new task. A 16-bit TSS holds no CR3, FS
+ * or GS (they keep their values) and only the low words of the registers. IA-32e mode has no task
+ * switching (#GP).
  */
 final class TaskSwitch {
 
@@ -27,6 +28,13 @@ final class TaskSwitch {
     private static final int EAX = 0x28;
     private static final int ES = 0x48;
     private static final int LDT = 0x60;
+
+    // 16-bit TSS layout (SDM Vol. 3A figure 8-11).
+    private static final int IP16 = 0x0E;
+    private static final int FLAGS16 = 0x10;
+    private static final int AX16 = 0x12;
+    private static final int ES16 = 0x22;
+    private static final int LDT16 = 0x2A;
 
     private final Interpreter x;
     private final CpuState s;
@@ -54,58 +62,81 @@ final class TaskSwitch {
         }
         long desc = x.segments.readDescriptor(selector);
         int type = Segments.type(desc);
-        if (Segments.codeOrData(desc) || (type != 9 && type != 0xB)) {
-            throw x.gp(selector & 0xFFFC); // 16-bit TSSs (types 1 and 3) are not modeled
+        if (Segments.codeOrData(desc) || (type != 9 && type != 0xB && type != 1 && type != 3)) {
+            throw x.gp(selector & 0xFFFC);
         }
-        boolean busy = type == 0xB;
+        boolean new16 = (type & 8) == 0;
+        boolean old16 = (s.segmentAttributes[TR] & 8) == 0;
+        boolean busy = (type & 2) != 0;
         if (nestedReturn ? !busy : busy) {
             throw nestedReturn ? x.fault(Fault.TS, selector & 0xFFFC) : x.gp(selector & 0xFFFC);
         }
         if (!Segments.present(desc)) {
             throw x.fault(Fault.NP, selector & 0xFFFC);
         }
-        if ((Segments.limit(desc) & 0xFFFF_FFFFL) < 0x67) {
+        if ((Segments.limit(desc) & 0xFFFF_FFFFL) < (new16 ? 0x2B : 0x67)) {
             throw x.fault(Fault.TS, selector & 0xFFFC);
         }
         long oldBase = s.segmentBase[TR];
         long newBase = Segments.base(desc);
-        if ((s.segmentLimit[TR] & 0xFFFF_FFFFL) < 0x5F) {
+        if ((s.segmentLimit[TR] & 0xFFFF_FFFFL) < (old16 ? 0x29 : 0x5F)) {
             throw x.fault(Fault.TS, s.segmentSelector[TR] & 0xFFFC);
         }
         if (x.controls.taskSwitch(selector & 0xFFFF, source, length)) {
             throw ExitSignal.INSTANCE;
         }
         // Every TSS access is checked (and may exit) before the switch is committed.
-        x.mem.probeWrite(oldBase + EIP, ES + 24 - EIP, false);
-        for (long off = 0; off < 0x68; off += 8) {
-            x.readSystem(newBase + off, off + 8 <= 0x68 ? 8 : 4);
+        if (old16) {
+            x.mem.probeWrite(oldBase + IP16, LDT16 - IP16, false);
+        } else {
+            x.mem.probeWrite(oldBase + EIP, ES + 24 - EIP, false);
+        }
+        int newSize = new16 ? 0x2C : 0x68;
+        for (long off = 0; off < newSize; off += 4) {
+            x.readSystem(newBase + off, 4);
         }
         if (!nestedReturn && source != GuestControls.TASK_SWITCH_JMP) {
             x.mem.probeWrite(newBase + LINK, 2, false);
         }
-        long newCr3 = x.readSystem(newBase + CR3, 4);
-        long newEip = x.readSystem(newBase + EIP, 4);
-        long newFlags = x.readSystem(newBase + EFLAGS, 4);
+        long newCr3 = new16 ? s.cr3 : x.readSystem(newBase + CR3, 4);
+        long newEip = new16 ? x.readSystem(newBase + IP16, 2) : x.readSystem(newBase + EIP, 4);
+        long newFlags = new16 ? x.readSystem(newBase + FLAGS16, 2) : x.readSystem(newBase + EFLAGS, 4);
         for (int r = 0; r < 8; r++) {
-            gprs[r] = x.readSystem(newBase + EAX + 4L * r, 4);
+            gprs[r] = new16 ? (s.gpr[r] & ~0xFFFFL) | x.readSystem(newBase + AX16 + 2L * r, 2)
+                : x.readSystem(newBase + EAX + 4L * r, 4);
         }
         for (int seg = 0; seg < 6; seg++) {
-            selectors[seg] = (int) x.readSystem(newBase + ES + 4L * seg, 2);
+            if (new16) {
+                selectors[seg] = seg <= CpuState.DS ? (int) x.readSystem(newBase + ES16 + 2L * seg, 2) : s.segmentSelector[seg];
+            } else {
+                selectors[seg] = (int) x.readSystem(newBase + ES + 4L * seg, 2);
+            }
         }
-        int ldt = (int) x.readSystem(newBase + LDT, 2);
+        int ldt = (int) x.readSystem(newBase + (new16 ? LDT16 : LDT), 2);
 
         // Commit: save the outgoing task.
         long oldFlags = s.rflags;
         if (nestedReturn) {
             oldFlags &= ~CpuState.NT;
         }
-        x.writeSystem(oldBase + EIP, 4, savedEip);
-        x.writeSystem(oldBase + EFLAGS, 4, oldFlags);
-        for (int r = 0; r < 8; r++) {
-            x.writeSystem(oldBase + EAX + 4L * r, 4, s.gpr[r]);
-        }
-        for (int seg = 0; seg < 6; seg++) {
-            x.writeSystem(oldBase + ES + 4L * seg, 2, s.segmentSelector[seg]);
+        if (old16) {
+            x.writeSystem(oldBase + IP16, 2, savedEip);
+            x.writeSystem(oldBase + FLAGS16, 2, oldFlags);
+            for (int r = 0; r < 8; r++) {
+                x.writeSystem(oldBase + AX16 + 2L * r, 2, s.gpr[r]);
+            }
+            for (int seg = 0; seg <= CpuState.DS; seg++) {
+                x.writeSystem(oldBase + ES16 + 2L * seg, 2, s.segmentSelector[seg]);
+            }
+        } else {
+            x.writeSystem(oldBase + EIP, 4, savedEip);
+            x.writeSystem(oldBase + EFLAGS, 4, oldFlags);
+            for (int r = 0; r < 8; r++) {
+                x.writeSystem(oldBase + EAX + 4L * r, 4, s.gpr[r]);
+            }
+            for (int seg = 0; seg < 6; seg++) {
+                x.writeSystem(oldBase + ES + 4L * seg, 2, s.segmentSelector[seg]);
+            }
         }
         int oldTr = s.segmentSelector[TR];
         if (source == GuestControls.TASK_SWITCH_JMP || nestedReturn) {
@@ -133,16 +164,19 @@ final class TaskSwitch {
         } else if (!s.pagingEnabled()) {
             s.cr3 = newCr3;
         }
-        s.rflags = (newFlags & 0x3F_7FD5L) | CpuState.FIXED_ONE;
+        s.rflags = (newFlags & (new16 ? 0x7FD5L : 0x3F_7FD5L)) | CpuState.FIXED_ONE;
         for (int r = 0; r < 8; r++) {
             s.gpr[r] = gprs[r];
         }
         s.rip = newEip;
         x.nextRip = newEip;
         try {
+            if (s.pagingEnabled() && (s.cr4 & CpuState.CR4_PAE) != 0 && !x.mem.loadPdptes()) {
+                throw x.gp(0);
+            }
             loadSegments(ldt);
             if (hasError) {
-                x.push(errorCode, 4);
+                x.push(errorCode, new16 ? 2 : 4);
             }
             if (newEip > (s.segmentLimit[CS] & 0xFFFF_FFFFL)) {
                 throw x.gp(0);

@@ -58,10 +58,15 @@ public final class Mmu implements LinearMemory {
     /** The guest-linear address of the most recent translation (for exit records). */
     private long lastLinear;
 
-    public Mmu(CpuState state, HostMemory host, GuestControls controls, Fault fault, int physicalAddressBits) {
+    /**
+     * @param cachePdptes load PAE PDPTEs into registers at CR3 writes (the Intel behavior) rather than
+     *                    reading them on every walk (the AMD behavior with nested paging)
+     */
+    public Mmu(CpuState state, HostMemory host, GuestControls controls, Fault fault, int physicalAddressBits,
+               boolean cachePdptes) {
         this.host = host;
         this.controls = controls;
-        this.walker = new PageWalker(state, host, controls, fault, physicalAddressBits);
+        this.walker = new PageWalker(state, host, controls, fault, physicalAddressBits, cachePdptes);
         flushAll();
     }
 
@@ -81,6 +86,16 @@ public final class Mmu implements LinearMemory {
             Arrays.fill(t, -1L);
         }
         largePagesCached = false;
+    }
+
+    @Override
+    public boolean loadPdptes() {
+        return walker.loadPdptes(false);
+    }
+
+    /** Reloads the PDPTE registers without exits, after guest state was loaded from outside. */
+    public void reloadPdptesQuietly() {
+        walker.loadPdptes(true);
     }
 
     @Override

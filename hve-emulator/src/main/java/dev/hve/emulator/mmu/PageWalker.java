@@ -14,9 +14,11 @@ import dev.hve.emulator.memory.HostMemory;
  * goes through {@link GuestControls#translateGuestPhysical} with {@code ACCESS_PAGE_WALK}.
  *
  * <p>Accessed and dirty bits are set only once the whole translation is known to succeed, as the
- * SDM permits (§4.8: flags are set "when the processor uses" an entry). PAE PDPTEs are read at walk
- * time rather than cached at CR3 load (a simplification: guests that modify PDPTEs without
- * reloading CR3 see the change early).
+ * SDM permits (§4.8: flags are set "when the processor uses" an entry).
+ *
+ * <p>PAE PDPTEs: on the Intel model they are loaded into PDPTE registers by MOV to CR3 (and by the
+ * CR0/CR4 writes that enter PAE paging), which raise #GP for reserved bits (SDM Vol. 3A §4.4.1);
+ * on the AMD model, as with nested paging, they are read from memory on each walk.
  */
 final class PageWalker {
 
@@ -41,6 +43,8 @@ final class PageWalker {
     private final Fault fault;
     /** Bits 51:MAXPHYADDR set: reserved in PAE and 4-level entries. */
     private final long reservedHigh;
+    /** Reserved bits of a PAE PDPTE: 63:MAXPHYADDR, 8:5 and 2:1 (SDM Vol. 3A table 4-8). */
+    private final long pdpteReserved;
 
     // The entries of the current walk, so that A/D can be set after all checks.
     private final long[] entryGpa = new long[5];
@@ -48,16 +52,57 @@ final class PageWalker {
     private final boolean[] entryWide = new boolean[5];
     private int depth;
 
+    /** Intel-style PDPTE registers (PAE paging outside IA-32e mode). */
+    private final boolean cachePdptes;
+    private final long[] pdpteRegisters = new long[4];
+    private final long[] pdpteLoad = new long[4];
+    private boolean pdptesValid;
+
     long lastGuestPhysical;
     boolean lastPageLarge;
     private boolean peeking;
 
-    PageWalker(CpuState state, HostMemory host, GuestControls controls, Fault fault, int physicalAddressBits) {
+    PageWalker(CpuState state, HostMemory host, GuestControls controls, Fault fault, int physicalAddressBits,
+               boolean cachePdptes) {
+        this.cachePdptes = cachePdptes;
         this.s = state;
         this.host = host;
         this.controls = controls;
         this.fault = fault;
         this.reservedHigh = ((1L << 52) - 1) & ~((1L << physicalAddressBits) - 1);
+        this.pdpteReserved = (-1L << physicalAddressBits) | 0x1E6L;
+    }
+
+    /**
+     * Loads the four PDPTEs from the page CR3 names, as MOV to CR3 does in PAE paging. Returns
+     * false, leaving the registers unchanged, when a present PDPTE has reserved bits set (#GP).
+     *
+     * @param peek true to read without recording exits (state loaded behind the core's back)
+     */
+    boolean loadPdptes(boolean peek) {
+        if (!cachePdptes) {
+            return true;
+        }
+        long base = s.cr3 & 0xFFFF_FFE0L;
+        int access = GuestControls.ACCESS_PAGE_WALK | GuestControls.ACCESS_READ | (peek ? GuestControls.ACCESS_PEEK : 0);
+        for (int i = 0; i < 4; i++) {
+            long hpa = controls.translateGuestPhysical(base + 8L * i, access, 0);
+            if (hpa == -1) {
+                if (peek) {
+                    pdptesValid = false;
+                    return true;
+                }
+                throw ExitSignal.INSTANCE;
+            }
+            long v = host.read64(hpa);
+            if ((v & P) != 0 && (v & pdpteReserved) != 0) {
+                return false;
+            }
+            pdpteLoad[i] = v;
+        }
+        System.arraycopy(pdpteLoad, 0, pdpteRegisters, 0, 4);
+        pdptesValid = true;
+        return true;
     }
 
     /** Translates for a guest access; returns the host-physical address of the page. */
@@ -235,12 +280,13 @@ final class PageWalker {
     }
 
     private long walkPae(long linear, int kind, boolean user) {
-        long pdpte = readEntry((s.cr3 & 0xFFFF_FFE0L) + ((linear >>> 30) & 3) * 8, true, linear);
+        long pdpte = pdptesValid ? pdpteRegisters[(int) (linear >>> 30) & 3]
+            : readEntry((s.cr3 & 0xFFFF_FFE0L) + ((linear >>> 30) & 3) * 8, true, linear);
         depth = 0; // PDPTEs carry no A/D or rights in PAE paging
         if ((pdpte & P) == 0) {
             throw pageFault(linear, kind, user, false, false);
         }
-        if ((pdpte & (reservedHigh | 0x1E6L | XD)) != 0) {
+        if ((pdpte & pdpteReserved) != 0) {
             throw pageFault(linear, kind, user, true, true);
         }
         return walkDirectory(pdpte & 0x000F_FFFF_FFFF_F000L, linear, kind, user, true, true, false);

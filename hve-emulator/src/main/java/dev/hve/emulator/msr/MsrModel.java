@@ -55,6 +55,17 @@ public final class MsrModel {
     public static final int HWCR = 0xC001_0015;
 
     private static final int VARIABLE_MTRRS = 8;
+
+    /**
+     * Further MSRs kept as plain storage (reads return what was written, initially zero), per
+     * vendor: Intel SMI count, PERF_STATUS/PERF_CTL, THERM_STATUS, ENERGY_PERF_BIAS; AMD SYSCFG,
+     * TOP_MEM/TOP_MEM2, NB_CFG, OSVW, LS_CFG, DE_CFG (AMD BKDG/PPR for family 17h).
+     */
+    private static final int[] INTEL_STORAGE = {0x34, 0x198, 0x199, 0x19C, 0x1B0};
+    private static final int[] AMD_STORAGE = {0xC001_0010, 0xC001_001A, 0xC001_001D, 0xC001_001F, 0xC001_0140,
+        0xC001_0141, 0xC001_1020, 0xC001_1029};
+    private final int[] storageIndex;
+    private final long[] storage;
     /** Physical-address width of both models (CPUID 8000_0008h). */
     private final long physicalMask;
 
@@ -84,6 +95,17 @@ public final class MsrModel {
         this.s = state;
         this.amd = amd;
         this.physicalMask = ((1L << (amd ? 48 : 39)) - 1) & ~0xFFFL;
+        this.storageIndex = amd ? AMD_STORAGE : INTEL_STORAGE;
+        this.storage = new long[storageIndex.length];
+    }
+
+    private int storageSlot(int index) {
+        for (int i = 0; i < storageIndex.length; i++) {
+            if (storageIndex[i] == index) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The value of the last successful read. */
@@ -139,6 +161,8 @@ public final class MsrModel {
                     v = mtrrVariable[index - IA32_MTRR_PHYSBASE0];
                 } else if (index >= IA32_MC0_CTL && index < IA32_MC0_CTL + mcBanks.length) {
                     v = mcBanks[index - IA32_MC0_CTL];
+                } else if (storageSlot(index) >= 0) {
+                    v = storage[storageSlot(index)];
                 } else {
                     return false;
                 }
@@ -217,6 +241,11 @@ public final class MsrModel {
                 }
                 if (index >= IA32_MC0_CTL && index < IA32_MC0_CTL + mcBanks.length) {
                     mcBanks[index - IA32_MC0_CTL] = v;
+                    return true;
+                }
+                int slot = storageSlot(index);
+                if (slot >= 0) {
+                    storage[slot] = v;
                     return true;
                 }
                 return false;

@@ -1,28 +1,47 @@
 package dev.hve.emulator.ops;
 
-import dev.hve.emulator.cpu.CpuState;
-
 /**
  * What {@link InstructionEmulator} needs from its caller, in the spirit of KVM's
  * {@code x86_emulate_ops}: register accessors and memory callbacks. The platform's MMIO decode
  * implements it over the backend-neutral register accessors of a vCPU and its MMIO bus, so one
  * decoder/executor serves both the core and MMIO emulation.
  *
- * <p>Memory callbacks receive linear addresses (segmentation already applied by the emulator). They
- * may throw {@link dev.hve.emulator.exec.Fault} to report an exception (for example a #PF found
- * while walking the guest's page tables); the emulator then reports
- * {@link InstructionEmulator.Outcome#EXCEPTION} and writes no registers back.
+ * <p>Register numbers follow the encoding (0 = RAX .. 15 = R15); segment numbers are
+ * {@code CpuState.ES..GS}; segment attributes use {@code CpuState}'s layout (descriptor bits 55:40
+ * shifted down, bit 16 = unusable). Memory callbacks receive linear addresses (segmentation already
+ * applied by the emulator) and may throw {@link dev.hve.emulator.exec.Fault} to report an exception
+ * (for example a #PF found while walking the guest's page tables); the emulator then reports
+ * {@link InstructionEmulator.Outcome#EXCEPTION} and writes no register back.
  */
 public interface EmulationOps {
 
-    /**
-     * Copies the guest's architectural state into {@code state}: at least the GPRs, RIP, RFLAGS,
-     * the segment caches, CR0/CR3/CR4, EFER and CPL.
-     */
-    void readState(CpuState state);
+    long readGpr(int index);
 
-    /** Writes back GPRs, RIP and RFLAGS (and anything else the instruction changed) after success. */
-    void writeState(CpuState state);
+    void writeGpr(int index, long value);
+
+    long readRip();
+
+    void writeRip(long value);
+
+    long readRflags();
+
+    void writeRflags(long value);
+
+    int segmentSelector(int segment);
+
+    long segmentBase(int segment);
+
+    /** Byte-granular limit. */
+    int segmentLimit(int segment);
+
+    int segmentAttributes(int segment);
+
+    /** CR0, CR3 or CR4 (the emulator also asks for CR2 and CR8 only if the instruction uses them). */
+    long readControlRegister(int cr);
+
+    long readEfer();
+
+    int cpl();
 
     /** Reads {@code size} (1, 2, 4, 8) bytes at a guest-linear address, zero-extended. */
     long readMemory(long linear, int size);

@@ -12,12 +12,14 @@ import dev.hve.emulator.msr.MsrModel;
 
 /**
  * Decodes and executes exactly one instruction against an {@link EmulationOps}: the core's own
- * decoder and executor, run over a scratch {@link CpuState} filled from the caller's registers and
- * a memory adapter over the caller's callbacks. This is how MMIO decode reuses the core (DESIGN.md,
+ * decoder and executor, run over a scratch {@link CpuState} filled through the caller's register
+ * accessors, and a memory adapter over the caller's callbacks. This is how MMIO decode reuses the core (DESIGN.md,
  * "KVM's emulator interface").
  *
  * <p>Instructions that would consult a virtualization hook run as if nothing intercepts them; port
- * I/O reads all ones. One instance per thread; it allocates nothing per instruction.
+ * I/O reads all ones; instructions that change system state (segment loads, control registers,
+ * MSRs) act on the scratch state only, so MMIO decode should use this for data-moving instructions.
+ * One instance per thread; it allocates nothing per instruction.
  */
 public final class InstructionEmulator {
 
@@ -32,6 +34,7 @@ public final class InstructionEmulator {
     private static final GuestControls NO_EXITS = (gpa, access, linear) -> gpa;
 
     private final CpuState scratch = new CpuState();
+    private final long[] before = new long[16];
     private final Adapter memory = new Adapter();
     private final Fault fault = new Fault();
     private final Interpreter interpreter;
@@ -48,15 +51,37 @@ public final class InstructionEmulator {
         this.interpreter = new Interpreter(scratch, memory, NO_EXITS, model, new MsrModel(scratch, amd), fault);
     }
 
-    /** Decodes and executes the instruction at the caller's CS:RIP. */
+    /**
+     * Decodes and executes the instruction at the caller's CS:RIP. On success the GPRs the
+     * instruction changed, RIP and RFLAGS are written back through the ops.
+     */
     public Outcome emulate(EmulationOps ops) {
         memory.ops = ops;
-        ops.readState(scratch);
-        long flags = scratch.rflags;
+        CpuState s = scratch;
+        for (int r = 0; r < 16; r++) {
+            long v = ops.readGpr(r);
+            s.gpr[r] = v;
+            before[r] = v;
+        }
+        s.rip = ops.readRip();
+        long flags = ops.readRflags();
+        s.rflags = flags;
+        for (int seg = CpuState.ES; seg <= CpuState.GS; seg++) {
+            s.segmentSelector[seg] = ops.segmentSelector(seg);
+            s.segmentBase[seg] = ops.segmentBase(seg);
+            s.segmentLimit[seg] = ops.segmentLimit(seg);
+            s.segmentAttributes[seg] = ops.segmentAttributes(seg);
+        }
+        s.cr0 = ops.readControlRegister(0);
+        s.cr3 = ops.readControlRegister(3);
+        s.cr4 = ops.readControlRegister(4);
+        s.efer = ops.readEfer();
+        s.cpl = ops.cpl();
+        s.halted = false;
+        s.interruptShadow = false;
         try {
             interpreter.step();
         } catch (Fault f) {
-            scratch.rflags = flags;
             vector = f.vector;
             hasErrorCode = f.hasErrorCode;
             errorCode = f.errorCode;
@@ -67,7 +92,15 @@ public final class InstructionEmulator {
         } finally {
             memory.ops = null;
         }
-        ops.writeState(scratch);
+        for (int r = 0; r < 16; r++) {
+            if (s.gpr[r] != before[r]) {
+                ops.writeGpr(r, s.gpr[r]);
+            }
+        }
+        ops.writeRip(s.rip);
+        if (s.rflags != flags) {
+            ops.writeRflags(s.rflags);
+        }
         return Outcome.OK;
     }
 

@@ -165,6 +165,13 @@ class ObjdumpLengthTest {
         }
         if (string && r.nextBoolean()) {
             b.write(r.nextBoolean() ? 0xF3 : 0xF2);
+        } else if (r.nextInt(12) == 0 && !twoByte) {
+            // A repeat prefix on a non-string instruction is ignored. (In the 0F map F2/F3 select
+            // other instructions, and objdump calls many such forms "(bad)".)
+            b.write(r.nextBoolean() ? 0xF3 : 0xF2);
+        }
+        if (r.nextInt(10) == 0) {
+            b.write(0xF0); // LOCK: kept only where the decoder accepts it (lockable memory forms)
         }
         if (mode64 && r.nextInt(3) == 0) {
             b.write(0x40 | r.nextInt(16));

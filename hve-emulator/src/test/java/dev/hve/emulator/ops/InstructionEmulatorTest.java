@@ -18,6 +18,7 @@ class InstructionEmulatorTest {
         final CpuState regs = new TestMachine().long64().s;
         final byte[] code;
         final List<String> accesses = new ArrayList<>();
+        final List<String> writes = new ArrayList<>();
         long mmioValue = 0x1122_3344_5566_7788L;
 
         Ops(int... bytes) {
@@ -29,27 +30,69 @@ class InstructionEmulatorTest {
         }
 
         @Override
-        public void readState(CpuState state) {
-            System.arraycopy(regs.gpr, 0, state.gpr, 0, 16);
-            state.rip = regs.rip;
-            state.rflags = regs.rflags;
-            for (int i = 0; i < 8; i++) {
-                state.segmentSelector[i] = regs.segmentSelector[i];
-                state.segmentBase[i] = regs.segmentBase[i];
-                state.segmentLimit[i] = regs.segmentLimit[i];
-                state.segmentAttributes[i] = regs.segmentAttributes[i];
-            }
-            state.cr0 = regs.cr0;
-            state.cr4 = regs.cr4;
-            state.efer = regs.efer;
-            state.cpl = regs.cpl;
+        public long readGpr(int index) {
+            return regs.gpr[index];
         }
 
         @Override
-        public void writeState(CpuState state) {
-            System.arraycopy(state.gpr, 0, regs.gpr, 0, 16);
-            regs.rip = state.rip;
-            regs.rflags = state.rflags;
+        public void writeGpr(int index, long value) {
+            writes.add("gpr" + index);
+            regs.gpr[index] = value;
+        }
+
+        @Override
+        public long readRip() {
+            return regs.rip;
+        }
+
+        @Override
+        public void writeRip(long value) {
+            regs.rip = value;
+        }
+
+        @Override
+        public long readRflags() {
+            return regs.rflags;
+        }
+
+        @Override
+        public void writeRflags(long value) {
+            regs.rflags = value;
+        }
+
+        @Override
+        public int segmentSelector(int segment) {
+            return regs.segmentSelector[segment];
+        }
+
+        @Override
+        public long segmentBase(int segment) {
+            return regs.segmentBase[segment];
+        }
+
+        @Override
+        public int segmentLimit(int segment) {
+            return regs.segmentLimit[segment];
+        }
+
+        @Override
+        public int segmentAttributes(int segment) {
+            return regs.segmentAttributes[segment];
+        }
+
+        @Override
+        public long readControlRegister(int cr) {
+            return cr == 0 ? regs.cr0 : cr == 3 ? regs.cr3 : regs.cr4;
+        }
+
+        @Override
+        public long readEfer() {
+            return regs.efer;
+        }
+
+        @Override
+        public int cpl() {
+            return regs.cpl;
         }
 
         @Override
@@ -91,6 +134,7 @@ class InstructionEmulatorTest {
         InstructionEmulator e = new InstructionEmulator(CpuModels.amd());
         assertEquals(InstructionEmulator.Outcome.OK, e.emulate(ops));
         assertEquals(0x1122_3344_5566_7788L, ops.regs.gpr[1]);
+        assertEquals(List.of("gpr1"), ops.writes, "only the changed register is written back");
         Ops or = new Ops(0x83, 0x0B, 0x01); // or dword [rbx], 1
         or.regs.gpr[3] = 0xFEE0_0000L;
         or.mmioValue = 0x80;

@@ -45,7 +45,8 @@ public final class VmxCapabilities {
 
     private static final int PROCBASED_ALLOWED1 = ProcessorControls.DEFAULT1
         | ProcessorControls.INTERRUPT_WINDOW_EXITING | ProcessorControls.USE_TSC_OFFSETTING
-        | ProcessorControls.HLT_EXITING | ProcessorControls.INVLPG_EXITING | ProcessorControls.RDTSC_EXITING
+        | ProcessorControls.HLT_EXITING | ProcessorControls.INVLPG_EXITING | ProcessorControls.RDPMC_EXITING
+        | ProcessorControls.RDTSC_EXITING
         | ProcessorControls.CR3_LOAD_EXITING | ProcessorControls.CR3_STORE_EXITING
         | ProcessorControls.CR8_LOAD_EXITING | ProcessorControls.CR8_STORE_EXITING
         | ProcessorControls.NMI_WINDOW_EXITING | ProcessorControls.MOV_DR_EXITING
@@ -174,23 +175,23 @@ public final class VmxCapabilities {
      * IA32_VMX_BASIC bit 55 is set (Appendix A.2), which it is in this model.
      */
     public ControlCapability pinBased() {
-        return ControlCapability.fromMsr(read(VmxMsr.IA32_VMX_TRUE_PINBASED_CTLS));
+        return PINBASED;
     }
 
     public ControlCapability primary() {
-        return ControlCapability.fromMsr(read(VmxMsr.IA32_VMX_TRUE_PROCBASED_CTLS));
+        return TRUE_PROCBASED;
     }
 
     public ControlCapability secondary() {
-        return ControlCapability.fromMsr(read(VmxMsr.IA32_VMX_PROCBASED_CTLS2));
+        return PROCBASED2;
     }
 
     public ControlCapability exit() {
-        return ControlCapability.fromMsr(read(VmxMsr.IA32_VMX_TRUE_EXIT_CTLS));
+        return TRUE_EXIT;
     }
 
     public ControlCapability entry() {
-        return ControlCapability.fromMsr(read(VmxMsr.IA32_VMX_TRUE_ENTRY_CTLS));
+        return TRUE_ENTRY;
     }
 
     /** Whether {@code value} satisfies IA32_VMX_CR0_FIXED0/1; PE and PG are exempt for an unrestricted guest. */

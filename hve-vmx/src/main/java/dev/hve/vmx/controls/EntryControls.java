@@ -1,6 +1,6 @@
 package dev.hve.vmx.controls;
 
-/** VM-entry controls (Intel SDM Vol. 3C §25.8.1, Table 25-15). */
+/** VM-entry controls (Intel SDM Vol. 3C §25.8.1). */
 public final class EntryControls {
 
     public static final int LOAD_DEBUG_CONTROLS = 1 << 2;

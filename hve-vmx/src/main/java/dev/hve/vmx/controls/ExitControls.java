@@ -1,6 +1,6 @@
 package dev.hve.vmx.controls;
 
-/** Primary VM-exit controls (Intel SDM Vol. 3C §25.7.1, Table 25-13). */
+/** Primary VM-exit controls (Intel SDM Vol. 3C §25.7.1). */
 public final class ExitControls {
 
     public static final int SAVE_DEBUG_CONTROLS = 1 << 2;

@@ -1,6 +1,6 @@
 package dev.hve.vmx.controls;
 
-/** Pin-based VM-execution controls (Intel SDM Vol. 3C §25.6.1, Table 25-5). */
+/** Pin-based VM-execution controls (Intel SDM Vol. 3C §25.6.1). */
 public final class PinBasedControls {
 
     public static final int EXTERNAL_INTERRUPT_EXITING = 1;

@@ -1,6 +1,6 @@
 package dev.hve.vmx.controls;
 
-/** Primary processor-based VM-execution controls (Intel SDM Vol. 3C §25.6.2, Table 25-6). */
+/** Primary processor-based VM-execution controls (Intel SDM Vol. 3C §25.6.2). */
 public final class ProcessorControls {
 
     public static final int INTERRUPT_WINDOW_EXITING = 1 << 2;

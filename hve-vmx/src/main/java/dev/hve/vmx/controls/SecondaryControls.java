@@ -1,6 +1,6 @@
 package dev.hve.vmx.controls;
 
-/** Secondary processor-based VM-execution controls (Intel SDM Vol. 3C §25.6.2, Table 25-7). */
+/** Secondary processor-based VM-execution controls (Intel SDM Vol. 3C §25.6.2). */
 public final class SecondaryControls {
 
     public static final int VIRTUALIZE_APIC_ACCESSES = 1;

@@ -7,7 +7,7 @@ import dev.hve.vmx.vmcs.VmcsField;
 
 /**
  * The MSR-load and MSR-store areas: arrays of 16-byte entries in host memory, bits 31:0 the MSR
- * index, 63:32 reserved, 127:64 the data (Intel SDM Vol. 3C §25.7.2, Table 25-14). VM entry loads
+ * index, 63:32 reserved, 127:64 the data (Intel SDM Vol. 3C §25.7.2, "VM-Exit Controls for MSRs"). VM entry loads
  * guest MSRs from its list (§27.4, "Loading MSRs"); VM exit stores guest MSRs into its list
  * (§28.4, "Saving MSRs"). The host's own MSRs are not modeled (the core is the guest's processor),
  * so the VM-exit MSR-load list (§28.6) is checked but has nothing to load into.

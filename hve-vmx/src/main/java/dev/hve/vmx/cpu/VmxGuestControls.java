@@ -29,6 +29,7 @@ public final class VmxGuestControls implements GuestControls {
 
     private static final VmcsField[] CR3_TARGETS = {VmcsField.CR3_TARGET_VALUE0, VmcsField.CR3_TARGET_VALUE1,
         VmcsField.CR3_TARGET_VALUE2, VmcsField.CR3_TARGET_VALUE3};
+    private static final long DEBUG_QUALIFICATION = 0xF | (1L << 13) | (1L << 14) | (1L << 16);
     private static final int MSR_LOW_END = 0x1FFF;
     private static final int MSR_HIGH_BASE = 0xC000_0000;
     private static final int MSR_HIGH_END = 0xC000_1FFF;
@@ -190,6 +191,20 @@ public final class VmxGuestControls implements GuestControls {
     @Override
     public boolean wbinvd(int length) {
         return exitIf((secondary() & SecondaryControls.WBINVD_EXITING) != 0, ExitReason.WBINVD, 0, length);
+    }
+
+    /**
+     * §26.2: any task switch in VMX non-root operation causes a VM exit; the qualification (Table
+     * 28-2) holds the new TSS selector in 15:0 and the source (CALL, IRET, JMP, IDT task gate) in 31:30.
+     */
+    @Override
+    public boolean taskSwitch(int selector, int source, int length) {
+        return exitIf(true, ExitReason.TASK_SWITCH, (selector & 0xFFFF) | ((long) (source & 3) << 30), length);
+    }
+
+    @Override
+    public boolean rdpmc(int length) {
+        return exitIf((primary() & ProcessorControls.RDPMC_EXITING) != 0, ExitReason.RDPMC, 0, length);
     }
 
     @Override
@@ -372,8 +387,10 @@ public final class VmxGuestControls implements GuestControls {
         vmcs.write(VmcsField.VM_EXIT_INTR_INFO, info & 0xFFFF_FFFFL);
         vmcs.write(VmcsField.VM_EXIT_INTR_ERROR_CODE, hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0);
         vmcs.write(VmcsField.VM_EXIT_INSTRUCTION_LEN, length);
-        // §28.2.1 Table 28-1: for #PF the qualification is the linear address that caused the fault (CR2 is not loaded).
-        vmcs.write(VmcsField.EXIT_QUALIFICATION, vector == 14 ? faultAddress : 0);
+        // §28.2.1: for #PF the qualification is the linear address that caused the fault (CR2 is not
+        // loaded); for #DB it has DR6's layout (Table 28-1: B3-B0, BD, BS, RTM).
+        long qualification = vector == 14 ? faultAddress : vector == 1 ? state.dr[6] & DEBUG_QUALIFICATION : 0;
+        vmcs.write(VmcsField.EXIT_QUALIFICATION, qualification);
         return true;
     }
 
@@ -441,7 +458,7 @@ public final class VmxGuestControls implements GuestControls {
         }
         long eptp = vmcs.read(VmcsField.EPT_POINTER);
         int kind = access & (ACCESS_READ | ACCESS_WRITE | ACCESS_EXECUTE);
-        // §29.3.5: with A/D flags enabled, accesses to guest paging structures are treated as writes.
+        // §29.3.4: with A/D flags enabled, accesses to guest paging structures are treated as writes.
         if ((access & ACCESS_PAGE_WALK) != 0 && EptPointer.accessedDirtyEnabled(eptp)) {
             kind |= ACCESS_WRITE;
         }

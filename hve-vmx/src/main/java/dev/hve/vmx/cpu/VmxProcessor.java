@@ -4,7 +4,6 @@ import dev.hve.emulator.EventType;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;
-import dev.hve.emulator.exec.ExitSignal;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.vmx.capability.VmxCapabilities;
@@ -14,6 +13,7 @@ import dev.hve.vmx.controls.SecondaryControls;
 import dev.hve.vmx.entry.ControlChecks;
 import dev.hve.vmx.entry.GuestStateChecks;
 import dev.hve.vmx.entry.HostStateChecks;
+import dev.hve.vmx.ept.EptEntry;
 import dev.hve.vmx.ept.EptWalker;
 import dev.hve.vmx.exit.ExitReason;
 import dev.hve.vmx.exit.InterruptionInfo;
@@ -38,6 +38,8 @@ public final class VmxProcessor {
     private final X86Core core;
     private final VmxGuestControls controls;
     private final GuestStateChecks guestChecks;
+    /** A walker of its own for the processor's accesses outside guest execution (PDPTE saving). */
+    private final EptWalker walker;
     private Vmcs current;
     private String lastEntryFailure;
     private boolean hostNmiPending;
@@ -51,6 +53,7 @@ public final class VmxProcessor {
         this.memory = memory;
         this.caps = caps;
         this.controls = new VmxGuestControls(memory, new EptWalker(memory, caps.eptVpidCap(), VmxCapabilities.MAXPHYADDR));
+        this.walker = new EptWalker(memory, caps.eptVpidCap(), VmxCapabilities.MAXPHYADDR);
         this.core = new X86Core(memory, cpuModel, controls);
         this.controls.bind(core);
         this.guestChecks = new GuestStateChecks(caps, memory);
@@ -177,7 +180,7 @@ public final class VmxProcessor {
         }
         long eptp = vmcs.read(VmcsField.EPT_POINTER);
         boolean vpid = (ControlChecks.secondaryControls(vmcs) & SecondaryControls.ENABLE_VPID) != 0;
-        // §29.4.3.3: without VPIDs every VM entry invalidates linear and combined mappings; with
+        // §29.4.3.1: without VPIDs every VM entry invalidates linear and combined mappings; with
         // them, the cached translations of the guest's own address space may survive.
         if (!vpid || eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4
             || efer != state.efer) {
@@ -219,14 +222,7 @@ public final class VmxProcessor {
                 break;
             }
             core.watchBoundaries(controls.watchesWindows());
-            StopReason stop;
-            try {
-                stop = core.run(budget);
-            } catch (ExitSignal unwound) {
-                // X86Core.run does not yet catch the signal of an exit met while delivering a fault the
-                // guest raised; the control hook has recorded that exit, so it is one.
-                stop = StopReason.EXIT;
-            }
+            StopReason stop = core.run(budget);
             if (stop == StopReason.BUDGET_EXHAUSTED) {
                 if (timed) {
                     recorder.begin(ExitReason.PREEMPTION_TIMER);
@@ -344,6 +340,7 @@ public final class VmxProcessor {
     private void exitToHost(Vmcs vmcs, CpuState state, long remainingTimer) {
         controls.disarm();
         GuestStateTransfer.save(state, vmcs);
+        savePdptes(vmcs, state);
         int failedMsr = MsrAreas.storeOnExit(vmcs, core, memory, tsc());
         if (failedMsr != 0) {
             // §28.7: failing to save guest MSRs is a VMX abort: indicator 1 in the VMCS region, then shutdown.
@@ -353,7 +350,7 @@ public final class VmxProcessor {
         if ((vmcs.read32(VmcsField.VM_EXIT_CONTROLS) & ExitControls.SAVE_VMX_PREEMPTION_TIMER) != 0) {
             vmcs.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, remainingTimer);
         }
-        // §28.2.5: every VM exit clears the valid bit of the VM-entry interruption-information field.
+        // §28.2: every VM exit clears the valid bit of the VM-entry interruption-information field.
         vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD,
             vmcs.read(VmcsField.VM_ENTRY_INTR_INFO_FIELD) & ~(long) InterruptionInfo.VALID & 0xFFFF_FFFFL);
     }
@@ -397,6 +394,23 @@ public final class VmxProcessor {
         if (eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4 || efer != state.efer) {
             core.flushTlb();
             loadedEptp = eptp;
+        }
+    }
+
+    /**
+     * §28.3.4, "Saving Non-Register State": with EPT and PAE paging the processor stores the four
+     * PDPTEs it uses into the guest-state area. The core reads them from the table CR3 points to,
+     * so that is what is saved (translated through EPT, without causing exits).
+     */
+    private void savePdptes(Vmcs vmcs, CpuState state) {
+        if ((ControlChecks.secondaryControls(vmcs) & SecondaryControls.ENABLE_EPT) == 0
+            || !GuestStateChecks.paePaging(vmcs)) {
+            return;
+        }
+        long table = state.cr3 & 0xFFFF_FFE0L;
+        for (int i = 0; i < 4; i++) {
+            long hpa = walker.translate(vmcs.read(VmcsField.EPT_POINTER), table + 8L * i, (int) EptEntry.READ);
+            vmcs.write(GuestStateChecks.pdpteField(i), hpa >= 0 && memory.contains(hpa, 8) ? memory.read64(hpa) : 0);
         }
     }
 

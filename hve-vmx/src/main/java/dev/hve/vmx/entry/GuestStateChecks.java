@@ -26,7 +26,7 @@ import dev.hve.vmx.vmcs.VmcsField;
  * The checks on the guest-state area (Intel SDM Vol. 3C §27.3.1, "Checks on the Guest State
  * Area"). A failure is not a VMfail: the processor performs a VM exit with basic reason 33 and
  * bit 31 of the exit reason set ("VM-entry failure"), with exit qualification 0 except for the
- * cases of §28.8 (2 PDPTE loading, 3 NMI injection while blocked by STI, 4 VMCS link pointer).
+ * cases of §27.8 (2 PDPTE loading, 3 NMI injection while blocked by STI, 4 VMCS link pointer).
  */
 public final class GuestStateChecks {
 
@@ -55,6 +55,7 @@ public final class GuestStateChecks {
     private static final int BLOCKING_BY_MOV_SS = 1 << 1;
     private static final int BLOCKING_BY_SMI = 1 << 2;
     private static final int BLOCKING_BY_NMI = 1 << 3;
+    private static final int ENCLAVE_INTERRUPTION = 1 << 4;
 
     private static final int ACTIVITY_HLT = 1;
     private static final int ACTIVITY_SHUTDOWN = 2;
@@ -94,7 +95,43 @@ public final class GuestStateChecks {
         if (failure == null) {
             failure = nonRegisterState(vmcs);
         }
+        if (failure == null) {
+            failure = pdptes(vmcs);
+        }
         return failure;
+    }
+
+    /** PAE paging: CR0.PG and CR4.PAE set outside IA-32e mode. */
+    public static boolean paePaging(Vmcs vmcs) {
+        return (vmcs.read(VmcsField.GUEST_CR0) & CR0_PG) != 0 && (vmcs.read(VmcsField.GUEST_CR4) & CR4_PAE) != 0
+            && !ia32eGuest(vmcs);
+    }
+
+    private static final VmcsField[] PDPTES = {VmcsField.GUEST_PDPTE0, VmcsField.GUEST_PDPTE1, VmcsField.GUEST_PDPTE2,
+        VmcsField.GUEST_PDPTE3};
+    /** Reserved bits of a present PDPTE: 2:1, 8:5 and 63:MAXPHYADDR (Vol. 3A §4.4.1). */
+    private static final long PDPTE_RESERVED = 0x1E6L | -(1L << VmxCapabilities.MAXPHYADDR);
+
+    /**
+     * §27.3.1.6, "Checks on Guest Page-Directory-Pointer-Table Entries": with EPT and PAE paging,
+     * VM entry takes the PDPTEs from the guest-state area, and a present one may not set reserved bits.
+     */
+    private static String pdptes(Vmcs vmcs) {
+        if ((ControlChecks.secondaryControls(vmcs) & SecondaryControls.ENABLE_EPT) == 0 || !paePaging(vmcs)) {
+            return null;
+        }
+        for (int i = 0; i < 4; i++) {
+            long pdpte = vmcs.read(PDPTES[i]);
+            if ((pdpte & 1) != 0 && (pdpte & PDPTE_RESERVED) != 0) {
+                return "guest PDPTE" + i + " sets reserved bits";
+            }
+        }
+        return null;
+    }
+
+    /** The guest-state fields of the four PDPTEs. */
+    public static VmcsField pdpteField(int index) {
+        return PDPTES[index];
     }
 
     private static boolean ia32eGuest(Vmcs vmcs) {
@@ -448,6 +485,9 @@ public final class GuestStateChecks {
 
         if ((interruptibility & 0xFFFF_FFE0) != 0) {
             return "guest interruptibility state reserved bits 31:5 set";
+        }
+        if ((interruptibility & ENCLAVE_INTERRUPTION) != 0) {
+            return "enclave interruption set on a processor without SGX";
         }
         if ((interruptibility & BLOCKING_BY_STI) != 0 && (interruptibility & BLOCKING_BY_MOV_SS) != 0) {
             return "blocking by STI and by MOV SS both set";

@@ -1,7 +1,7 @@
 package dev.hve.vmx.ept;
 
 /**
- * The EPT paging-structure entry format (Intel SDM Vol. 3C §29.3.2, Tables 29-1 to 29-6):
+ * The EPT paging-structure entry format (Intel SDM Vol. 3C §29.3.2, "EPT Translation Mechanism"):
  * bit 0 read, 1 write, 2 execute, bits 5:3 memory type and 6 ignore-PAT in leaf entries, bit 7
  * page size in PDPTEs and PDEs, 8 accessed, 9 dirty (leaf), bits N-1:12 the physical address.
  */

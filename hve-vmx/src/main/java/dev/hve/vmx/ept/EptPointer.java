@@ -3,7 +3,7 @@ package dev.hve.vmx.ept;
 import dev.hve.vmx.capability.VmxCapabilities;
 
 /**
- * The EPT pointer (Intel SDM Vol. 3C §25.6.11, Table 25-9): bits 2:0 the paging-structure memory
+ * The EPT pointer (Intel SDM Vol. 3C §25.6.11, "Extended-Page-Table Pointer (EPTP)"): bits 2:0 the paging-structure memory
  * type, 5:3 the page-walk length minus one, bit 6 enables accessed and dirty flags, bit 7
  * supervisor shadow-stack control, 11:8 reserved, N-1:12 the PML4 table's physical address.
  */

@@ -135,7 +135,7 @@ public final class EptWalker {
         return leaf && !EptEntry.validMemoryType(EptEntry.memoryType(entry));
     }
 
-    /** §29.3.5, "Accessed and Dirty Flags for EPT": A in every entry used, D in the leaf of a write. */
+    /** §29.3.4, "Accessed and Dirty Flags for EPT": A in every entry used, D in the leaf of a write. */
     private void setAccessedDirty(long e4, long e3, long e2, long e1, int leafLevel, boolean write) {
         markAccessed(e4);
         markAccessed(e3);

@@ -81,7 +81,7 @@ public final class ExitReason {
     public static final int SEAMCALL = 76;
     public static final int TDCALL = 77;
 
-    /** Bit 31 of the exit-reason field: the VM entry failed (§28.2.1, Table 28-... "Exit Reason"). */
+    /** Bit 31 of the exit-reason field: the VM entry failed (§25.9.1, "Basic VM-Exit Information"). */
     public static final int VM_ENTRY_FAILURE = 1 << 31;
 
     /** Bits 15:0 of the exit-reason field. */

@@ -65,10 +65,12 @@ public final class ExitRecordEncoder {
         }
     }
 
+    private static final VmcsField[] EXIT_INFORMATION = {VmcsField.EXIT_QUALIFICATION, VmcsField.VM_EXIT_INSTRUCTION_LEN,
+        VmcsField.VMX_INSTRUCTION_INFO, VmcsField.VM_EXIT_INTR_INFO, VmcsField.VM_EXIT_INTR_ERROR_CODE,
+        VmcsField.GUEST_PHYSICAL_ADDRESS, VmcsField.GUEST_LINEAR_ADDRESS, VmcsField.IDT_VECTORING_INFO_FIELD};
+
     private static void clear(Vmcs vmcs) {
-        for (VmcsField f : new VmcsField[] {VmcsField.EXIT_QUALIFICATION, VmcsField.VM_EXIT_INSTRUCTION_LEN,
-            VmcsField.VMX_INSTRUCTION_INFO, VmcsField.VM_EXIT_INTR_INFO, VmcsField.VM_EXIT_INTR_ERROR_CODE,
-            VmcsField.GUEST_PHYSICAL_ADDRESS, VmcsField.GUEST_LINEAR_ADDRESS, VmcsField.IDT_VECTORING_INFO_FIELD}) {
+        for (VmcsField f : EXIT_INFORMATION) {
             vmcs.write(f, 0);
         }
     }

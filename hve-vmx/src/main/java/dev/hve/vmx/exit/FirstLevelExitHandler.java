@@ -71,6 +71,8 @@ public final class FirstLevelExitHandler {
             case ExitReason.XSETBV:
             case ExitReason.INVD:
             case ExitReason.DR_ACCESS:
+            case ExitReason.RDPMC:
+            case ExitReason.TASK_SWITCH:
                 // The common API has no exit kind for these; the hypervisor carries them out.
                 return Internal.PASS_THROUGH;
             case ExitReason.CR_ACCESS:

@@ -4,8 +4,8 @@ import dev.hve.emulator.decode.Instruction;
 
 /**
  * The VM-exit instruction-information field for VMX instructions with an operand (Intel SDM Vol.
- * 3C §28.2.5: Table 28-12 for VMCLEAR, VMPTRLD, VMPTRST and VMXON; Table 28-13 for VMREAD and
- * VMWRITE): scaling 1:0, Reg1 6:3, address size 9:7, memory/register 10, segment 17:15, index
+ * 3C §28.2.5, the instruction-information tables for VMCLEAR, VMPTRLD, VMPTRST and VMXON and
+ * for VMREAD and VMWRITE): scaling 1:0, Reg1 6:3, address size 9:7, memory/register 10, segment 17:15, index
  * 21:18 with index-invalid 22, base 26:23 with base-invalid 27, Reg2 31:28. For a memory operand
  * the exit qualification holds the displacement.
  */
@@ -18,7 +18,7 @@ public final class InstructionInformation {
     private InstructionInformation() {
     }
 
-    /** Table 28-12: a memory operand only. */
+    /** The VMCLEAR/VMPTRLD/VMPTRST/VMXON layout: a memory operand only. */
     public static int memoryOperand(Instruction in) {
         int info = addressSize(in) << 7 | (in.segment() & 7) << 15;
         if (in.index >= 0) {
@@ -34,7 +34,7 @@ public final class InstructionInformation {
         return info;
     }
 
-    /** Table 28-13: the r/m operand is Reg1 or memory, ModRM.reg is Reg2. */
+    /** The VMREAD/VMWRITE layout: the r/m operand is Reg1 or memory, ModRM.reg is Reg2. */
     public static int vmreadVmwrite(Instruction in) {
         int info;
         if (in.isMemory()) {

@@ -3,7 +3,7 @@ package dev.hve.vmx.exit;
 /**
  * The layout shared by the VM-entry interruption-information field, the VM-exit
  * interruption-information field and the IDT-vectoring information field (Intel SDM Vol. 3C
- * §25.8.3 Table 25-17, §25.9.2 Tables 25-19 and 25-20): vector in bits 7:0, type in 10:8, bit 11
+ * §25.8.3, "VM-Entry Controls for Event Injection"; §25.9.2 and §25.9.3): vector in bits 7:0, type in 10:8, bit 11
  * error code valid/deliver, bit 12 NMI unblocking due to IRET, bit 31 valid.
  */
 public final class InterruptionInfo {

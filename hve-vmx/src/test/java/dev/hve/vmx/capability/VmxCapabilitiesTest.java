@@ -54,6 +54,15 @@ class VmxCapabilitiesTest {
     }
 
     @Test
+    void entryChecksUseTheTrueMsrs() {
+        assertEquals(ControlCapability.fromMsr(caps.read(VmxMsr.IA32_VMX_TRUE_PINBASED_CTLS)), caps.pinBased());
+        assertEquals(ControlCapability.fromMsr(caps.read(VmxMsr.IA32_VMX_TRUE_PROCBASED_CTLS)), caps.primary());
+        assertEquals(ControlCapability.fromMsr(caps.read(VmxMsr.IA32_VMX_PROCBASED_CTLS2)), caps.secondary());
+        assertEquals(ControlCapability.fromMsr(caps.read(VmxMsr.IA32_VMX_TRUE_EXIT_CTLS)), caps.exit());
+        assertEquals(ControlCapability.fromMsr(caps.read(VmxMsr.IA32_VMX_TRUE_ENTRY_CTLS)), caps.entry());
+    }
+
+    @Test
     void fixedBitsOfCr0AndCr4() {
         assertEquals(0x8000_0021L, caps.read(VmxMsr.IA32_VMX_CR0_FIXED0));
         assertEquals(0x2000L, caps.read(VmxMsr.IA32_VMX_CR4_FIXED0));

@@ -1,0 +1,48 @@
+package dev.hve.difftests.props;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hve.api.Event;
+import dev.hve.api.Segment;
+import dev.hve.api.SegmentRegister;
+import dev.hve.api.Vcpu;
+import dev.hve.difftests.asm.Mode;
+import dev.hve.difftests.gen.ConfigGen;
+import dev.hve.difftests.guest.GuestProgram;
+import dev.hve.difftests.harness.Arrival;
+import dev.hve.difftests.harness.Backend;
+import dev.hve.difftests.harness.Differential;
+import dev.hve.difftests.harness.Scenario;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Divergences the properties found that are still open (README, "Findings"), each reduced to its
+ * shrunk reproducer. Disabled so the build stays green; the owner of the fix enables the test.
+ */
+class OpenFindingsTest {
+
+    /** Finding 6 (seed 3273782611604, 888 examples, shrunk to an empty program): SVM nests a second NMI inside the first NMI's handler; VMX holds it until the handler's IRET. */
+    @Test
+    @Disabled("open finding 6: SvmVcpu.inject(Nmi) ignores NMI blocking")
+    void aSecondNmiWaitsForTheFirstHandlersIret() {
+        GuestProgram empty = new GuestProgram(Mode.BITS16, List.of(), null);
+        Scenario twoNmis = new Scenario(empty, ConfigGen.everything(),
+            List.of(new Arrival(1, new Event.Nmi()), new Arrival(3, new Event.Nmi())));
+        Differential.assertSameBehaviour(twoNmis, Differential.Wrappers.none());
+    }
+
+    /** Finding 5: the attributes of an unusable segment do not survive setSegment/segment alike. */
+    @Test
+    @Disabled("open finding 5: SvmVcpu.setSegment clears P of an unusable segment and segment() reports it")
+    void anUnusableSegmentReadsBackAsWritten() {
+        Segment unusableLdt = new Segment(0, 0, 0, 0x82, true);
+        for (Backend backend : Backend.values()) {
+            Vcpu vcpu = backend.createVm(UnaryOperator.identity()).createVcpu();
+            vcpu.setSegment(SegmentRegister.LDTR, unusableLdt);
+            assertEquals(unusableLdt, vcpu.segment(SegmentRegister.LDTR), backend.name());
+        }
+    }
+}
