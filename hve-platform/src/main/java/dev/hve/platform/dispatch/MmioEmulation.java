@@ -13,6 +13,7 @@ import dev.hve.emulator.exec.Fault;
 import dev.hve.emulator.ops.EmulationOps;
 import dev.hve.emulator.ops.InstructionEmulator;
 import dev.hve.platform.mmio.MmioBus;
+import java.util.Arrays;
 
 /**
  * MMIO decode: an access to guest-physical space that no RAM backs is completed by decoding and
@@ -30,6 +31,7 @@ public final class MmioEmulation implements EmulationOps {
     private final GuestMemory memory;
     private final MmioBus bus;
     private final byte[] fetched = new byte[MAX_INSTRUCTION];
+    private final Segment[] segments = new Segment[SEGMENTS.length];
     private int fetchedCount;
     private long fetchBase;
     private Vcpu vcpu;
@@ -44,6 +46,7 @@ public final class MmioEmulation implements EmulationOps {
     /** Emulates the instruction that made {@code exit}, leaving RIP after it, or injects its fault. */
     public void emulate(Vcpu target, VmExit.MmioAccess exit) {
         this.vcpu = target;
+        Arrays.fill(segments, null);
         fetchBase = target.segment(SegmentRegister.CS).base() + target.register(Register.RIP);
         byte[] assist = exit.instructionBytes();
         if (assist.length > 0) {
@@ -71,36 +74,87 @@ public final class MmioEmulation implements EmulationOps {
     }
 
     @Override
-    public void readState(CpuState state) {
-        for (int i = 0; i < 16; i++) {
-            state.gpr[i] = vcpu.register(Register.gpr(i));
-        }
-        state.rip = vcpu.register(Register.RIP);
-        state.rflags = vcpu.register(Register.RFLAGS);
-        state.cr0 = vcpu.register(Register.CR0);
-        state.cr3 = vcpu.register(Register.CR3);
-        state.cr4 = vcpu.register(Register.CR4);
-        state.efer = vcpu.register(Register.EFER);
-        for (int s = CpuState.ES; s <= CpuState.TR; s++) {
-            Segment segment = vcpu.segment(SEGMENTS[s]);
-            state.segmentSelector[s] = segment.selector();
-            state.segmentBase[s] = segment.base();
-            state.segmentLimit[s] = segment.limit();
-            state.segmentAttributes[s] = segment.attributes() | (segment.unusable() ? CpuState.SEGMENT_UNUSABLE : 0);
-        }
-        state.cpl = vcpu.segment(SegmentRegister.SS).dpl();
+    public long readGpr(int index) {
+        return vcpu.register(Register.gpr(index));
     }
 
     @Override
-    public void writeState(CpuState state) {
-        for (int i = 0; i < 16; i++) {
-            Register register = Register.gpr(i);
-            if (vcpu.register(register) != state.gpr[i]) {
-                vcpu.setRegister(register, state.gpr[i]);
-            }
+    public void writeGpr(int index, long value) {
+        vcpu.setRegister(Register.gpr(index), value);
+    }
+
+    @Override
+    public long readRip() {
+        return vcpu.register(Register.RIP);
+    }
+
+    @Override
+    public void writeRip(long value) {
+        vcpu.setRegister(Register.RIP, value);
+    }
+
+    @Override
+    public long readRflags() {
+        return vcpu.register(Register.RFLAGS);
+    }
+
+    @Override
+    public void writeRflags(long value) {
+        vcpu.setRegister(Register.RFLAGS, value);
+    }
+
+    @Override
+    public int segmentSelector(int segment) {
+        return segment(segment).selector();
+    }
+
+    @Override
+    public long segmentBase(int segment) {
+        return segment(segment).base();
+    }
+
+    @Override
+    public int segmentLimit(int segment) {
+        return segment(segment).limit();
+    }
+
+    @Override
+    public int segmentAttributes(int segment) {
+        Segment value = segment(segment);
+        return value.attributes() | (value.unusable() ? CpuState.SEGMENT_UNUSABLE : 0);
+    }
+
+    /** Segments are read once per emulated instruction: a backend builds a new value per read. */
+    private Segment segment(int index) {
+        Segment value = segments[index];
+        if (value == null) {
+            value = vcpu.segment(SEGMENTS[index]);
+            segments[index] = value;
         }
-        vcpu.setRegister(Register.RFLAGS, state.rflags);
-        vcpu.setRegister(Register.RIP, state.rip);
+        return value;
+    }
+
+    @Override
+    public long readControlRegister(int cr) {
+        return switch (cr) {
+            case 0 -> vcpu.register(Register.CR0);
+            case 2 -> vcpu.register(Register.CR2);
+            case 3 -> vcpu.register(Register.CR3);
+            case 4 -> vcpu.register(Register.CR4);
+            case 8 -> vcpu.register(Register.CR8);
+            default -> throw new IllegalArgumentException("CR" + cr);
+        };
+    }
+
+    @Override
+    public long readEfer() {
+        return vcpu.register(Register.EFER);
+    }
+
+    /** The CPL is SS.DPL, which equals CS.RPL whenever the guest runs (Intel SDM Vol. 3A §5.5). */
+    @Override
+    public int cpl() {
+        return segment(CpuState.SS).dpl();
     }
 
     @Override
