@@ -11,3 +11,9 @@ for src in "$here"/*/*.s; do
   name=$(basename "$src" .s)
   "$here/build.sh" "$src" "$out/$name.elf"
 done
+# A guest that needs more than one source file or the C preprocessor brings its own build.sh,
+# which takes the output file: guests/modes/build.sh OUTDIR/modes.elf.
+for script in "$here"/*/build.sh; do
+  dir=$(basename "$(dirname "$script")")
+  bash "$script" "$out/$dir.elf"
+done

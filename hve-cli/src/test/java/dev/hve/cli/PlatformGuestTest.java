@@ -83,6 +83,20 @@ class PlatformGuestTest {
         assertPasses(backend, "smp", "AP\nsmp: the AP started through INIT-SIPI-SIPI\n", "--smp", "2");
     }
 
+    /**
+     * The core's mode guest (guests/modes/modes.S) through the runner: real, unreal, protected,
+     * paged, long (with a ring-3 excursion), compatibility, 16-bit protected and back to real
+     * mode, taking #UD, #DE, #BP, #GP, #PF and #DF on purpose; one letter per checkpoint, then a
+     * clean reset.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vmx", "svm"})
+    void everyModeAndBackWithDeliberateExceptions(String backend) {
+        RunnerHarness.Result result = run(backend, "modes", "--memory", "32M");
+        assertEquals("RrUPpGLlFDSCcZ\n", result.out(), result.err());
+        assertEquals(0, result.status(), "the i8042 reset that follows the last checkpoint; " + result.err());
+    }
+
     private List<String> trace(String backend, String guest, String name) throws IOException {
         Path file = temp.resolve(name);
         RunnerHarness.Result result = run(backend, guest, "--trace-exits", file.toString());

@@ -2,6 +2,7 @@ package dev.hve.emulator;
 
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.decode.Instruction;
 import dev.hve.emulator.exec.ExitSignal;
