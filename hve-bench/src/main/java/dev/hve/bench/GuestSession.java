@@ -26,7 +26,7 @@ final class GuestSession {
     GuestSession(String backend, String guest) {
         Backends.Choice choice = Backends.byName(backend);
         this.machine = new Machine(choice.provider().createVm(choice.host()), choice.host(),
-            new MachineConfig(MEMORY, 1, OutputStream.nullOutputStream(), null), List.of());
+            new MachineConfig(MEMORY, 1, OutputStream.nullOutputStream()), List.of());
         try {
             machine.load(guest, GuestImages.load(guest + ".elf"), "", List.of());
         } catch (BootException e) {

@@ -55,7 +55,7 @@ public final class WorkloadBatch {
             try (OutputStream serialOut = new BufferedOutputStream(Files.newOutputStream(serial))) {
                 Backends.Choice choice = Backends.byName(backend);
                 Machine machine = new Machine(choice.provider().createVm(choice.host()), choice.host(),
-                    new MachineConfig(memory, 1, serialOut, null), List.of());
+                    new MachineConfig(memory, 1, serialOut), List.of());
                 machine.load(kernel.toString(), Files.readAllBytes(kernel), "", List.of());
                 long start = System.nanoTime();
                 RunOutcome outcome = machine.run(new RunLimits(0, timeoutMillis), null);
