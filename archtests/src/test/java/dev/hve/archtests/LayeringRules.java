@@ -69,6 +69,15 @@ final class LayeringRules {
         .should().dependOnClassesThat().resideInAnyPackage("dagger..", JAVAX_INJECT)
         .because("Dagger is the runner's composition root; the modules stay framework-free");
 
+    /**
+     * Plug-ins see the SDK only: the public packages of hve-api. Anything else of HVE is internal
+     * and may change without notice (issue 7, "What counts as the SDK").
+     */
+    static final ArchRule PLUGINS_USE_ONLY_THE_SDK = classes().that().resideOutsideOfPackage("dev.hve..")
+        .and().resideInAPackage("com.example..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.hve.api..", JAVA, "com.example..")
+        .because("plug-ins are written against the SDK, never against HVE's internals");
+
     private LayeringRules() {
     }
 }

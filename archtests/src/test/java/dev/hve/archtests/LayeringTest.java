@@ -18,7 +18,6 @@ class LayeringTest {
     static void importProductionClasses() {
         hve = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("dev.hve");
         // Guard against a vacuous pass: every module's classes must really be on the class path.
         for (String module : new String[] {"api", "emulator", "vmx", "svm", "platform", "cli"}) {

@@ -8,13 +8,14 @@ public sealed interface Event {
 
     int vector();
 
-    /** A maskable external interrupt (the guest must be interruptible: see {@link Vcpu#interruptible()}). */
+    /**
+     * A maskable external interrupt (the guest must be interruptible: see
+     * {@link Vcpu#interruptible()}). Any vector is allowed, as VM entry allows it: a real-mode
+     * guest whose 8259 keeps the BIOS base of 8 receives vectors 8-15.
+     */
     record ExternalInterrupt(int vector) implements Event {
         public ExternalInterrupt {
             checkVector(vector);
-            if (vector < 16) {
-                throw new IllegalArgumentException("external interrupt vector below 16: " + vector);
-            }
         }
     }
 

@@ -53,6 +53,14 @@ public interface Vcpu {
     /** Asks for a {@link VmExit.InterruptWindow} exit as soon as the guest becomes interruptible. */
     void requestInterruptWindow(boolean enabled);
 
+    /**
+     * Sets the offset added to the time-stamp counter the guest reads (RDTSC, RDTSCP, IA32_TSC),
+     * as VT-x's TSC_OFFSET with "use TSC offsetting" and SVM's TSC_OFFSET do. The platform uses it
+     * to keep the guest's TSC on its virtual clock when time passes without instructions (a HLT
+     * fast-forwarded to the next timer).
+     */
+    void setTscOffset(long offset);
+
     /** Guest instructions retired by this vCPU since it was created. */
     long retiredInstructions();
 
@@ -65,4 +73,13 @@ public interface Vcpu {
      * when a page is not present).
      */
     int readLinear(long linearAddress, byte[] destination, int length);
+
+    /**
+     * Translates a linear address through the guest's own paging, as an access by the guest at
+     * its current privilege would, without side effects (KVM's {@code KVM_TRANSLATE}). Monitor
+     * code uses it to emulate instructions that touch guest memory, such as string I/O.
+     *
+     * @return the guest-physical address, or -1 when the access would fault
+     */
+    long translateLinear(long linearAddress, boolean write);
 }

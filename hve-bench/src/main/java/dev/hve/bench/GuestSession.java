@@ -1,8 +1,8 @@
 package dev.hve.bench;
 
 import dev.hve.api.Vcpu;
-import dev.hve.platform.Machine;
-import dev.hve.platform.MachineConfig;
+import dev.hve.platform.machine.Machine;
+import dev.hve.platform.machine.MachineConfig;
 import dev.hve.platform.RunLimits;
 import dev.hve.platform.RunOutcome;
 import dev.hve.platform.boot.BootException;
@@ -26,7 +26,7 @@ final class GuestSession {
     GuestSession(String backend, String guest) {
         Backends.Choice choice = Backends.byName(backend);
         this.machine = new Machine(choice.provider().createVm(choice.host()), choice.host(),
-            new MachineConfig(MEMORY, 1, OutputStream.nullOutputStream(), null), List.of());
+            new MachineConfig(MEMORY, 1, OutputStream.nullOutputStream()), List.of());
         try {
             machine.load(guest, GuestImages.load(guest + ".elf"), "", List.of());
         } catch (BootException e) {

@@ -1,7 +1,7 @@
 package dev.hve.bench;
 
-import dev.hve.platform.Machine;
-import dev.hve.platform.MachineConfig;
+import dev.hve.platform.machine.Machine;
+import dev.hve.platform.machine.MachineConfig;
 import dev.hve.platform.RunLimits;
 import dev.hve.platform.RunOutcome;
 import java.io.BufferedOutputStream;
@@ -55,7 +55,7 @@ public final class WorkloadBatch {
             try (OutputStream serialOut = new BufferedOutputStream(Files.newOutputStream(serial))) {
                 Backends.Choice choice = Backends.byName(backend);
                 Machine machine = new Machine(choice.provider().createVm(choice.host()), choice.host(),
-                    new MachineConfig(memory, 1, serialOut, null), List.of());
+                    new MachineConfig(memory, 1, serialOut), List.of());
                 machine.load(kernel.toString(), Files.readAllBytes(kernel), "", List.of());
                 long start = System.nanoTime();
                 RunOutcome outcome = machine.run(new RunLimits(0, timeoutMillis), null);

@@ -1,5 +1,7 @@
 package dev.hve.cli;
 
+import dev.hve.cli.config.Console;
+import dev.hve.cli.config.RunOptions;
 import dev.hve.cli.di.RunnerComponent;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

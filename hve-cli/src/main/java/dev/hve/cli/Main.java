@@ -1,5 +1,8 @@
 package dev.hve.cli;
 
+import dev.hve.cli.config.ExitStatus;
+import dev.hve.cli.config.UsageException;
+import dev.hve.cli.config.Console;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

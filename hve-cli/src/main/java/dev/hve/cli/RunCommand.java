@@ -1,5 +1,8 @@
 package dev.hve.cli;
 
+import dev.hve.cli.config.UsageException;
+import dev.hve.cli.config.Console;
+import dev.hve.cli.config.RunOptions;
 import dev.hve.cli.di.RunnerComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,11 +94,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
-        if (smp != 1) {
-            throw new UsageException("--smp " + smp + ": only one vCPU is supported so far");
+        if (smp < 1 || smp > 255) {
+            throw new UsageException("--smp must be 1-255, not " + smp);
         }
-        if (!clock.equals("virtual")) {
-            throw new UsageException("--clock " + clock + ": only the virtual clock exists so far");
+        if (!clock.equals("virtual") && !clock.equals("host")) {
+            throw new UsageException("--clock must be virtual or host, not '" + clock + "'");
         }
         if (maxInstructions < 0) {
             throw new UsageException("--max-instructions must not be negative");
@@ -115,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions options = new RunOptions(selection.backend, selection.hostCpu, memory, smp, guest, append,
             List.copyOf(moduleSpecs), serial, traceExits, stats, maxInstructions, timeout == null ? 0 : timeout,
-            List.copyOf(selection.pluginPath));
+            List.copyOf(selection.pluginPath), clock.equals("host"));
         return RunnerComponent.create(options, console).guestRunner().run();
     }
 }

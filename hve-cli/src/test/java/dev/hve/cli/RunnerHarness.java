@@ -1,5 +1,6 @@
 package dev.hve.cli;
 
+import dev.hve.cli.config.Console;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.hve.cli;
 
+import dev.hve.cli.config.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

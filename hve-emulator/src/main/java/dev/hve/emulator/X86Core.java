@@ -2,6 +2,7 @@ package dev.hve.emulator;
 
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
+import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.decode.Instruction;
 import dev.hve.emulator.exec.ExitSignal;
@@ -234,6 +235,16 @@ public final class X86Core {
             done += inPage;
         }
         return done;
+    }
+
+    /**
+     * Translates a linear address through the guest's own paging, as an access by the guest at
+     * its current privilege would (what KVM_TRANSLATE offers a monitor): the guest-physical
+     * address, or -1 when a read (or, with {@code write}, a write) would fault. No exits, faults or
+     * accessed/dirty updates happen.
+     */
+    public long translateLinear(long linearAddress, boolean write) {
+        return mmu.peekGuestPhysical(linearAddress, write);
     }
 
     // ------------------------------------------------------------------ exit-record support

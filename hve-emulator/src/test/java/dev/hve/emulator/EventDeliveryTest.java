@@ -1,5 +1,6 @@
 package dev.hve.emulator;
 
+import dev.hve.emulator.cpu.EventType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

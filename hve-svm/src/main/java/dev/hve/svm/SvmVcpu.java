@@ -253,11 +253,27 @@ public final class SvmVcpu implements Vcpu {
 
     @Override
     public int readLinear(long linearAddress, byte[] destination, int length) {
-        // The core walks the guest's paging with its registers: give it the VMCB's current view.
+        viewGuest();
+        return core.readLinear(linearAddress, destination, length);
+    }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        viewGuest();
+        return core.translateLinear(linearAddress, write);
+    }
+
+    /** The core walks the guest's paging with its registers: give it the VMCB's current view. */
+    private void viewGuest() {
         publishNestedPaging();
         controls.loadControls();
         vmrun.loadGuestState();
-        return core.readLinear(linearAddress, destination, length);
+    }
+
+    /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */
+    @Override
+    public void setTscOffset(long offset) {
+        vmcb.write64(VmcbLayout.TSC_OFFSET, offset);
     }
 
     // ---- Registers: wherever SVM keeps them (see GuestRegisters) ----

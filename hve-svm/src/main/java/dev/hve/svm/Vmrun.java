@@ -1,6 +1,6 @@
 package dev.hve.svm;
 
-import dev.hve.emulator.EventType;
+import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;

@@ -492,4 +492,17 @@ public final class VmxVcpu implements Vcpu {
     public int readLinear(long linearAddress, byte[] destination, int length) {
         return processor.readGuestLinear(linearAddress, destination, length);
     }
+
+    /** TSC_OFFSET with "use TSC offsetting" (SDM Vol. 3C §26.6.5, §27.3 on RDTSC in VMX non-root). */
+    @Override
+    public void setTscOffset(long offset) {
+        int primary = vmcs.read32(VmcsField.CPU_BASED_VM_EXEC_CONTROL);
+        vmcs.write(VmcsField.CPU_BASED_VM_EXEC_CONTROL, primary | ProcessorControls.USE_TSC_OFFSETTING);
+        vmcs.write(VmcsField.TSC_OFFSET, offset);
+    }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        return processor.translateGuestLinear(linearAddress, write);
+    }
 }

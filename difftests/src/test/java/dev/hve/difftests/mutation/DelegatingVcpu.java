@@ -108,4 +108,14 @@ class DelegatingVcpu implements Vcpu {
     public int readLinear(long linearAddress, byte[] destination, int length) {
         return delegate.readLinear(linearAddress, destination, length);
     }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        return delegate.translateLinear(linearAddress, write);
+    }
+
+    @Override
+    public void setTscOffset(long offset) {
+        delegate.setTscOffset(offset);
+    }
 }

@@ -2,8 +2,8 @@ package dev.hve.cli.backend;
 
 import dev.hve.api.spi.BackendProvider;
 import dev.hve.api.spi.BackendSelector.Selection;
-import dev.hve.cli.RunOptions;
-import dev.hve.cli.UsageException;
+import dev.hve.cli.config.RunOptions;
+import dev.hve.cli.config.UsageException;
 import dev.hve.api.HostCpu;
 import dev.hve.cli.host.HostCpuCatalog;
 import dev.hve.cli.host.HostCpuChoice;

@@ -2,11 +2,11 @@ package dev.hve.cli.di;
 
 import dagger.BindsInstance;
 import dagger.Component;
-import dev.hve.cli.BackendsReport;
-import dev.hve.cli.Console;
-import dev.hve.cli.CpuidReport;
-import dev.hve.cli.GuestRunner;
-import dev.hve.cli.RunOptions;
+import dev.hve.cli.run.BackendsReport;
+import dev.hve.cli.config.Console;
+import dev.hve.cli.run.CpuidReport;
+import dev.hve.cli.run.GuestRunner;
+import dev.hve.cli.config.RunOptions;
 import javax.inject.Singleton;
 
 /** The composition root: every runner part is made here, from the parsed options. */

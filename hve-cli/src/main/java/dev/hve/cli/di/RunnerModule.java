@@ -1,9 +1,9 @@
 package dev.hve.cli.di;
 
 import dev.hve.api.Vm;
-import dev.hve.cli.Console;
-import dev.hve.cli.RunOptions;
-import dev.hve.cli.UsageException;
+import dev.hve.cli.config.Console;
+import dev.hve.cli.config.RunOptions;
+import dev.hve.cli.config.UsageException;
 import dev.hve.cli.backend.BackendCatalog;
 import dev.hve.cli.backend.StartupSelection;
 import dev.hve.cli.host.HostCpuCatalog;
@@ -11,8 +11,8 @@ import dev.hve.cli.plugin.ExtensionCatalog;
 import dev.hve.cli.plugin.PluginClassLoader;
 import dagger.Module;
 import dagger.Provides;
-import dev.hve.platform.Machine;
-import dev.hve.platform.MachineConfig;
+import dev.hve.platform.machine.Machine;
+import dev.hve.platform.machine.MachineConfig;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -90,11 +90,15 @@ public final class RunnerModule {
     @Provides
     @Singleton
     static Machine machine(StartupSelection selection, RunOptions options, @Named("serial") OutputStream serial,
-                           ExtensionCatalog extensions) {
+                           ExtensionCatalog extensions, Console console) {
         Vm vm = selection.backend().provider().createVm(selection.host().cpu());
         MachineConfig config;
         try {
-            config = new MachineConfig(options.memoryBytes(), options.smp(), serial, null);
+            // Keyboard input reaches COM1 when the console is a terminal, as with QEMU's -serial stdio;
+            // a run without a terminal stays deterministic, with no input.
+            boolean terminal = options.serial().equals("stdio") && System.console() != null;
+            config = new MachineConfig(options.memoryBytes(), options.smp(), serial,
+                terminal ? console.in() : null, options.hostClock());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

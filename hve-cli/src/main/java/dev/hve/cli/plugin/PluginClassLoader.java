@@ -1,6 +1,6 @@
 package dev.hve.cli.plugin;
 
-import dev.hve.cli.UsageException;
+import dev.hve.cli.config.UsageException;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;

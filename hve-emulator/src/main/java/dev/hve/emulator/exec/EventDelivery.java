@@ -4,7 +4,7 @@ import static dev.hve.emulator.cpu.CpuState.CS;
 import static dev.hve.emulator.cpu.CpuState.SS;
 import static dev.hve.emulator.cpu.CpuState.TR;
 
-import dev.hve.emulator.EventType;
+import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.cpu.CpuState;
 
 /**

@@ -5,7 +5,7 @@ import static dev.hve.emulator.cpu.CpuState.LDTR;
 import static dev.hve.emulator.cpu.CpuState.SS;
 import static dev.hve.emulator.cpu.CpuState.TR;
 
-import dev.hve.emulator.EventType;
+import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 

@@ -229,6 +229,14 @@ public final class Mmu implements LinearMemory {
         return walker.peek(linear);
     }
 
+    /**
+     * The guest-physical address of {@code linear} for a read or a write at the current privilege,
+     * through the guest's paging only; -1 when that access would fault.
+     */
+    public long peekGuestPhysical(long linear, boolean write) {
+        return walker.peekGuestPhysical(linear, write ? WRITE : READ);
+    }
+
     /** Throws the core's exit signal; kept here so callers need not know the type. */
     static RuntimeException exit() {
         return ExitSignal.INSTANCE;

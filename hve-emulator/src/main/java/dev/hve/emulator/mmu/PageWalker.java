@@ -133,6 +133,22 @@ final class PageWalker {
         }
     }
 
+    /**
+     * The guest-physical address {@code linear} maps to for an access of {@code kind} (read or
+     * write) at the current privilege, with the guest's permission rules but without faults, exits
+     * or A/D updates; -1 when the access would fault.
+     */
+    long peekGuestPhysical(long linear, int kind) {
+        peeking = true;
+        try {
+            return walk(linear, kind, s.cpl == 3);
+        } catch (Fault | ExitSignal e) {
+            return -1;
+        } finally {
+            peeking = false;
+        }
+    }
+
     private static int accessBits(int kind) {
         switch (kind) {
             case Mmu.WRITE: return GuestControls.ACCESS_WRITE;

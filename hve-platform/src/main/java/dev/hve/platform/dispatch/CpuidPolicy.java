@@ -40,6 +40,18 @@ public final class CpuidPolicy {
         providers.add(provider);
     }
 
+    /**
+     * The leaf as vCPU {@code vcpu} sees it: CPUID.1:EBX[31:24] is its initial APIC ID, which the
+     * platform makes equal to the vCPU index (Intel SDM Vol. 2A, CPUID leaf 01H).
+     */
+    public CpuidLeaf leaf(int leaf, int subleaf, int vcpu) {
+        CpuidLeaf value = leaf(leaf, subleaf);
+        if (leaf == 1) {
+            return new CpuidLeaf(value.eax(), (value.ebx() & 0x00FF_FFFF) | (vcpu << 24), value.ecx(), value.edx());
+        }
+        return value;
+    }
+
     public CpuidLeaf leaf(int leaf, int subleaf) {
         CpuidLeaf override = overrides.get(key(leaf, subleaf));
         if (override != null) {

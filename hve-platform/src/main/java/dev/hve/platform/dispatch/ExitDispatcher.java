@@ -23,15 +23,25 @@ public final class ExitDispatcher {
     private final MsrPolicy msrs;
     private final HypercallDispatch hypercalls;
     private final GuestMemory memory;
+    private final MmioEmulation mmio;
+    private final HaltPolicy halt;
     private long lastPortValue;
 
+    /** What the machine does when a vCPU executes HLT: wait for an interrupt, or end the run. */
+    public interface HaltPolicy {
+        /** The vCPU has completed its HLT; returns null to go on, or how the run ends. */
+        RunOutcome halted(Vcpu vcpu, long rip);
+    }
+
     public ExitDispatcher(IoPortBus ioBus, CpuidPolicy cpuid, MsrPolicy msrs, HypercallDispatch hypercalls,
-                          GuestMemory memory) {
+                          GuestMemory memory, MmioEmulation mmio, HaltPolicy halt) {
         this.ioBus = ioBus;
         this.cpuid = cpuid;
         this.msrs = msrs;
         this.hypercalls = hypercalls;
         this.memory = memory;
+        this.mmio = mmio;
+        this.halt = halt;
     }
 
     /** The value the last port exit carried: what a device returned for IN, what the guest wrote for OUT. */
@@ -56,6 +66,12 @@ public final class ExitDispatcher {
             case HYPERCALL:
                 hypercalls.call(vcpu, memory);
                 return null;
+            case MMIO:
+                mmio.emulate(vcpu, (VmExit.MmioAccess) exit);
+                return null;
+            case INTERRUPT_WINDOW:
+                // The loop injects whatever is pending before the next entry.
+                return null;
             case SHUTDOWN:
                 return new RunOutcome.TripleFault(((VmExit.Shutdown) exit).reason(), vcpu.register(Register.RIP));
             case ENTRY_FAILURE:
@@ -68,7 +84,8 @@ public final class ExitDispatcher {
 
     private RunOutcome portIo(Vcpu vcpu, VmExit.PortIo io) {
         if (io.string()) {
-            return new RunOutcome.UnhandledExit(UnhandledExitReport.describe(vcpu, io));
+            lastPortValue = StringIo.emulate(vcpu, io, ioBus, memory);
+            return null;
         }
         if (io.in()) {
             long value = ioBus.read(io.port(), io.size());
@@ -97,7 +114,7 @@ public final class ExitDispatcher {
     }
 
     private RunOutcome cpuid(Vcpu vcpu, VmExit.Cpuid request) {
-        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf());
+        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf(), vcpu.index());
         // CPUID writes 32-bit results, so bits 63:32 of each register are cleared in 64-bit mode.
         vcpu.setRegister(Register.RAX, leaf.eax() & 0xFFFF_FFFFL);
         vcpu.setRegister(Register.RBX, leaf.ebx() & 0xFFFF_FFFFL);
@@ -110,8 +127,7 @@ public final class ExitDispatcher {
     private RunOutcome hlt(Vcpu vcpu) {
         long rip = vcpu.register(Register.RIP);
         vcpu.completeInstruction();
-        // Without an armed interrupt source nothing can ever wake the processor.
-        return new RunOutcome.Halted(rip);
+        return halt.halted(vcpu, rip);
     }
 
     static SegmentRegister segment(int index) {

@@ -5,6 +5,7 @@ import dev.hve.api.Register;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
 import dev.hve.api.extension.MsrProvider;
+import dev.hve.platform.irq.LocalApicMsrs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,12 @@ public final class MsrPolicy {
     private static final int GP = 13;
 
     private final List<MsrProvider> providers = new ArrayList<>();
+    private final LocalApicMsrs localApics;
+
+    /** @param localApics the local APICs' MSRs (IA32_APIC_BASE, IA32_TSC_DEADLINE), per vCPU */
+    public MsrPolicy(LocalApicMsrs localApics) {
+        this.localApics = localApics;
+    }
 
     public void add(MsrProvider provider) {
         providers.add(provider);
@@ -27,7 +34,7 @@ public final class MsrPolicy {
 
     /** Every MSR some provider implements: exactly what the monitor must intercept. */
     public Set<Integer> interceptedMsrs() {
-        Set<Integer> all = new TreeSet<>();
+        Set<Integer> all = new TreeSet<>(Set.of(LocalApicMsrs.IA32_APIC_BASE, LocalApicMsrs.IA32_TSC_DEADLINE));
         for (MsrProvider provider : providers) {
             all.addAll(provider.msrs());
         }
@@ -35,6 +42,20 @@ public final class MsrPolicy {
     }
 
     public void access(Vcpu vcpu, VmExit.MsrAccess access) {
+        if (localApics.handles(access.msr())) {
+            if (access.write()) {
+                if (!localApics.write(vcpu.index(), access.msr(), access.value())) {
+                    vcpu.inject(new Event.HardwareException(GP, 0));
+                    return;
+                }
+            } else {
+                long value = localApics.read(vcpu.index(), access.msr());
+                vcpu.setRegister(Register.RAX, value & 0xFFFF_FFFFL);
+                vcpu.setRegister(Register.RDX, value >>> 32);
+            }
+            vcpu.completeInstruction();
+            return;
+        }
         for (MsrProvider provider : providers) {
             if (provider.msrs().contains(access.msr())) {
                 if (access.write()) {

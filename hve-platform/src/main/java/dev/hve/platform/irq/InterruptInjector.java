@@ -43,13 +43,8 @@ public final class InterruptInjector {
         return true;
     }
 
-    /**
-     * The event for an external vector. A real-mode guest may program the 8259 with the BIOS's
-     * base 8, giving vectors below 16 that {@link Event.ExternalInterrupt} refuses; in real mode
-     * an interrupt through the IVT is the same whether hardware or INT n raised it, so those are
-     * injected as a software interrupt of length 0 (nothing to skip).
-     */
+    /** The event for an external vector: any vector, including the BIOS-style 8-15 of real mode. */
     static Event eventFor(int vector) {
-        return vector >= 16 ? new Event.ExternalInterrupt(vector) : new Event.SoftwareInterrupt(vector, 0);
+        return new Event.ExternalInterrupt(vector);
     }
 }

@@ -94,6 +94,10 @@ final class RecordingVcpu implements Vcpu {
     }
 
     @Override
+    public void setTscOffset(long offset) {
+    }
+
+    @Override
     public long retiredInstructions() {
         return 0;
     }
@@ -106,5 +110,10 @@ final class RecordingVcpu implements Vcpu {
     @Override
     public int readLinear(long linearAddress, byte[] destination, int length) {
         return 0;
+    }
+
+    @Override
+    public long translateLinear(long linearAddress, boolean write) {
+        return -1;
     }
 }

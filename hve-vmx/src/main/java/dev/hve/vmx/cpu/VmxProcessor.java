@@ -1,6 +1,6 @@
 package dev.hve.vmx.cpu;
 
-import dev.hve.emulator.EventType;
+import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;
@@ -360,7 +360,29 @@ public final class VmxProcessor {
      * describes it (the monitor fetching an instruction to emulate); no VM exit results.
      */
     public int readGuestLinear(long linearAddress, byte[] destination, int length) {
-        Vmcs vmcs = requireCurrent("readGuestLinear");
+        viewGuest("readGuestLinear");
+        controls.probing(true);
+        try {
+            return core.readLinear(linearAddress, destination, length);
+        } finally {
+            controls.probing(false);
+        }
+    }
+
+    /** Translates a guest-linear address through the guest's paging as the VMCS now describes it. */
+    public long translateGuestLinear(long linearAddress, boolean write) {
+        viewGuest("translateGuestLinear");
+        controls.probing(true);
+        try {
+            return core.translateLinear(linearAddress, write);
+        } finally {
+            controls.probing(false);
+        }
+    }
+
+    /** Loads the current VMCS's guest state into the core so it can walk the guest's paging. */
+    private void viewGuest(String operation) {
+        Vmcs vmcs = requireCurrent(operation);
         controls.enter(vmcs);
         CpuState state = core.state();
         long cr3 = state.cr3;
@@ -372,12 +394,6 @@ public final class VmxProcessor {
         if (eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4 || efer != state.efer) {
             core.flushTlb();
             loadedEptp = eptp;
-        }
-        controls.probing(true);
-        try {
-            return core.readLinear(linearAddress, destination, length);
-        } finally {
-            controls.probing(false);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.hve.cli;
+package dev.hve.cli.config;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,10 +12,11 @@ import java.util.List;
  * @param serial      "stdio", "none" or "file:PATH"
  * @param traceExits  where to write one JSON line per exit, or null
  * @param pluginPath  directories of plug-in jars
+ * @param hostClock   guest time from the host clock instead of retired instructions
  */
 public record RunOptions(String backend, String hostCpu, long memoryBytes, int smp, Path kernel, String append,
                          List<ModuleSpec> modules, String serial, Path traceExits, boolean stats,
-                         long maxInstructions, long timeoutMillis, List<Path> pluginPath) {
+                         long maxInstructions, long timeoutMillis, List<Path> pluginPath, boolean hostClock) {
 
     /** A multiboot module: a file and the command line the guest sees for it. */
     public record ModuleSpec(Path file, String commandLine) {
@@ -24,6 +25,6 @@ public record RunOptions(String backend, String hostCpu, long memoryBytes, int s
     /** The options that only select a host CPU and backend, for {@code hve backends}. */
     public static RunOptions selectionOnly(String backend, String hostCpu, List<Path> pluginPath) {
         return new RunOptions(backend, hostCpu, 128L << 20, 1, null, null, List.of(), "stdio", null, false, 0, 0,
-            pluginPath);
+            pluginPath, false);
     }
 }

@@ -1,4 +1,4 @@
-package dev.hve.cli;
+package dev.hve.cli.config;
 
 import java.io.InputStream;
 import java.io.PrintStream;

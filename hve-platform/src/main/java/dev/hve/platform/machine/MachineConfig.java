@@ -1,4 +1,4 @@
-package dev.hve.platform;
+package dev.hve.platform.machine;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,8 +10,11 @@ import java.io.OutputStream;
  * @param vcpus        number of vCPUs
  * @param serialOutput where COM1's transmitted bytes go
  * @param serialInput  what COM1 receives, or null for nothing
+ * @param hostClock    drive guest time from the host's clock instead of retired instructions
+ *                     (interactive use; runs are then not reproducible)
  */
-public record MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutput, InputStream serialInput) {
+public record MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutput, InputStream serialInput,
+                            boolean hostClock) {
 
     public static final long MINIMUM_MEMORY = 2L << 20;
 
@@ -23,5 +26,10 @@ public record MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutp
         if (vcpus < 1 || vcpus > 255) {
             throw new IllegalArgumentException("vCPU count must be 1-255, not " + vcpus);
         }
+    }
+
+    /** Deterministic defaults: the virtual clock, no serial input. */
+    public MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutput) {
+        this(memoryBytes, vcpus, serialOutput, null, false);
     }
 }

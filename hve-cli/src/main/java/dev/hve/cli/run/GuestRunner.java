@@ -1,11 +1,15 @@
-package dev.hve.cli;
+package dev.hve.cli.run;
 
+import dev.hve.cli.config.ExitStatus;
+import dev.hve.cli.config.UsageException;
+import dev.hve.cli.config.Console;
+import dev.hve.cli.config.RunOptions;
 import dev.hve.cli.backend.StartupSelection;
 import dev.hve.cli.stats.RunStatistics;
 import dev.hve.cli.trace.ExitTraceWriter;
 import dev.hve.cli.trace.ObserverChain;
 import dev.hve.platform.ExitObserver;
-import dev.hve.platform.Machine;
+import dev.hve.platform.machine.Machine;
 import dev.hve.platform.RunLimits;
 import dev.hve.platform.RunOutcome;
 import dev.hve.platform.boot.BootException;

@@ -1,4 +1,4 @@
-package dev.hve.cli;
+package dev.hve.cli.run;
 
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;

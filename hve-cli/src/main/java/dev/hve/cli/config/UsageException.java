@@ -1,4 +1,4 @@
-package dev.hve.cli;
+package dev.hve.cli.config;
 
 /** Bad input from the user: reported as one line with exit status 2, never a stack trace. */
 public final class UsageException extends RuntimeException {

@@ -1,5 +1,7 @@
-package dev.hve.cli;
+package dev.hve.cli.run;
 
+import dev.hve.cli.config.ExitStatus;
+import dev.hve.cli.config.Console;
 import dev.hve.api.CpuidLeaf;
 import dev.hve.api.HostCpu;
 import dev.hve.cli.backend.StartupSelection;

@@ -1,5 +1,6 @@
-package dev.hve.cli;
+package dev.hve.cli.run;
 
+import dev.hve.cli.config.ExitStatus;
 import dev.hve.platform.RunOutcome;
 
 /** Maps how a run ended to the runner's documented exit status ({@link ExitStatus}). */

@@ -1,4 +1,4 @@
-package dev.hve.cli;
+package dev.hve.cli.config;
 
 /**
  * The runner's process exit statuses. A guest's debug-exit value {@code v} gives

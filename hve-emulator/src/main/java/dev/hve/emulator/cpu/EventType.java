@@ -1,4 +1,4 @@
-package dev.hve.emulator;
+package dev.hve.emulator.cpu;
 
 /**
  * How an injected event is delivered. The distinctions matter for privilege checks on the IDT

@@ -1,4 +1,4 @@
-package dev.hve.platform;
+package dev.hve.platform.machine;
 
 import dev.hve.api.GuestMemory;
 import dev.hve.api.HostCpu;
@@ -13,6 +13,7 @@ import dev.hve.platform.dispatch.CpuidPolicy;
 import dev.hve.platform.dispatch.HypercallDispatch;
 import dev.hve.platform.dispatch.MsrPolicy;
 import dev.hve.platform.io.IoPortBus;
+import dev.hve.platform.mmio.MmioBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +25,18 @@ final class ExtensionInstaller implements ExtensionContext {
     private final HostCpu host;
     private final GuestMemory memory;
     private final IoPortBus ioBus;
+    private final MmioBus mmioBus;
     private final CpuidPolicy cpuid;
     private final MsrPolicy msrs;
     private final HypercallDispatch hypercalls;
     private String installing = "";
 
-    ExtensionInstaller(HostCpu host, GuestMemory memory, IoPortBus ioBus, CpuidPolicy cpuid, MsrPolicy msrs,
-                       HypercallDispatch hypercalls) {
+    ExtensionInstaller(HostCpu host, GuestMemory memory, IoPortBus ioBus, MmioBus mmioBus, CpuidPolicy cpuid,
+                       MsrPolicy msrs, HypercallDispatch hypercalls) {
         this.host = host;
         this.memory = memory;
         this.ioBus = ioBus;
+        this.mmioBus = mmioBus;
         this.cpuid = cpuid;
         this.msrs = msrs;
         this.hypercalls = hypercalls;
@@ -64,8 +67,13 @@ final class ExtensionInstaller implements ExtensionContext {
 
     @Override
     public void addMmioDevice(long base, long size, MmioDevice device) {
-        throw new IllegalArgumentException("extension " + installing + ": MMIO devices need the MMIO bus, which "
-            + "this build of the platform does not have yet");
+        if (memory.isRam(base) || memory.isRam(base + size - 1)) {
+            throw new IllegalArgumentException(String.format("extension %s: MMIO window 0x%x+0x%x of %s overlaps RAM",
+                installing, base, size, device.name()));
+        }
+        LOG.debug("{}: device {} at 0x{}+0x{}", installing, device.name(), Long.toHexString(base),
+            Long.toHexString(size));
+        mmioBus.register(base, size, device);
     }
 
     @Override
