@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,7 @@ class LayeringTest {
     @BeforeAll
     static void importProductionClasses() {
         hve = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ProductionCode.ONLY)
             .importPackages("dev.hve");
         // Guard against a vacuous pass: every module's classes must really be on the class path.
         for (String module : new String[] {"api", "emulator", "vmx", "svm", "platform", "cli"}) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.example.bad.InternalsUsingPlugin;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,7 @@ class PluginSdkTest {
     @Test
     void samplePluginsUseOnlyTheSdk() {
         JavaClasses plugins = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ProductionCode.ONLY)
             .importPackages("com.example");
         if (plugins.isEmpty()) {
             throw new AssertionError("the sample plug-ins are not on the test class path");
