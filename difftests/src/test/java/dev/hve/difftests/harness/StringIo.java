@@ -9,7 +9,8 @@ import dev.hve.api.VmExit;
 /**
  * The monitor's emulation of INS/OUTS from the common port-I/O exit: all iterations at once, with
  * the address size, segment and REP flag the exit reports (so a wrong payload changes what the
- * guest sees). Guest linear addresses equal guest-physical ones in every generated guest.
+ * guest sees). Guest memory is reached through the guest's own paging (readLinear for OUTS,
+ * translateLinear for INS), as a monitor must.
  */
 final class StringIo {
 
@@ -32,7 +33,11 @@ final class StringIo {
             long offset = vcpu.register(pointer) & addressMask;
             long linear = base + offset;
             if (io.in()) {
-                vm.memory().writeValue(linear, size, devices.portIn(io.port(), size));
+                long physical = vcpu.translateLinear(linear, true);
+                if (physical < 0) {
+                    return "INS destination 0x" + Long.toHexString(linear) + " not writable";
+                }
+                vm.memory().writeValue(physical, size, devices.portIn(io.port(), size));
             } else {
                 byte[] buffer = new byte[size];
                 if (vcpu.readLinear(linear, buffer, size) != size) {

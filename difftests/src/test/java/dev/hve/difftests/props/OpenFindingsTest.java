@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenFindingsTest {
 
-    /** Finding 6 (seed 3273782611604, 888 examples, shrunk to an empty program): SVM nests a second NMI inside the first NMI's handler; VMX holds it until the handler's IRET. */
+    /** Finding 6, first half: SVM nests a second NMI inside the first NMI's handler; VMX holds it until the handler's IRET. */
     @Test
     @Disabled("open finding 6: SvmVcpu.inject(Nmi) ignores NMI blocking")
     void aSecondNmiWaitsForTheFirstHandlersIret() {
@@ -36,7 +36,7 @@ class OpenFindingsTest {
     }
 
     /**
-     * Finding 6, second half (seed 4117487427885): an NMI arriving right after STI. SVM delivers
+     * Finding 6, second half: an NMI arriving right after STI. SVM delivers
      * it in the STI shadow, before OUT; VMX holds it until the shadow ends, and the run is over by
      * then. Run with -Dhve.pbt.strict=true so the monitor does not hold the NMI back itself.
      */
@@ -52,7 +52,7 @@ class OpenFindingsTest {
 
     /** Finding 5: the attributes of an unusable segment do not survive setSegment/segment alike. */
     @Test
-    @Disabled("open finding 5: SvmVcpu.setSegment clears P of an unusable segment and segment() reports it")
+    @Disabled("open finding 5: svm GuestRegisters.setSegment clears P of an unusable segment and segment() reports it")
     void anUnusableSegmentReadsBackAsWritten() {
         Segment unusableLdt = new Segment(0, 0, 0, 0x82, true);
         for (Backend backend : Backend.values()) {

@@ -236,7 +236,12 @@ class SimdUnitTest {
         assertEquals(SimdUnit.OK, m.run("440F28F8")); // MOVAPS xmm15, xmm0
         assertEquals(0x1122_3344_5566_7788L, m.f.xmm[30]);
         assertEquals(0x99, m.f.xmm[31]);
-        assertEquals(SimdUnit.UD, m.run("0F2AC1"), "CVTPI2PS (MMX source) is not modeled");
+        m.f.sig[1] = (5L << 32) | (-3 & 0xFFFF_FFFFL); // MM1
+        xmm(0, 0, 0x77);
+        assertEquals(SimdUnit.OK, m.run("0F2AC1")); // CVTPI2PS xmm0, mm1
+        assertEquals(f(-3f) | (f(5f) << 32), m.f.xmm[0]);
+        assertEquals(0x77, m.f.xmm[1], "upper quadword kept");
+        assertEquals(0, m.f.top, "x87-to-MMX transition");
     }
 
     @Test
