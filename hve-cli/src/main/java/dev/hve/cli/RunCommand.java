@@ -36,6 +36,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     HostSelectionOptions selection = new HostSelectionOptions();
 
+    @Option(names = "--cpu", paramLabel = "MODEL",
+        description = "The CPU model the guest's CPUID shows (as QEMU's -cpu): intel, amd, or a plug-in's model. "
+            + "Default: the host CPU's, filtered. The same model on two backends gives identical guests.")
+    String guestCpu;
+
     @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", defaultValue = "128M", converter = SizeConverter.class,
         description = "Guest RAM, such as 128M or 1G (a bare number is MiB). Default: ${DEFAULT-VALUE}.")
     long memory;
@@ -118,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions options = new RunOptions(selection.backend, selection.hostCpu, memory, smp, guest, append,
             List.copyOf(moduleSpecs), serial, traceExits, stats, maxInstructions, timeout == null ? 0 : timeout,
-            List.copyOf(selection.pluginPath), clock.equals("host"));
+            List.copyOf(selection.pluginPath), clock.equals("host"), guestCpu);
         return RunnerComponent.create(options, console).guestRunner().run();
     }
 }

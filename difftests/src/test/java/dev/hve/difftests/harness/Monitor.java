@@ -213,7 +213,12 @@ public final class Monitor {
     /** Reflects an intercepted exception to the guest, or resolves a demand-paging fault. */
     private void exception(VmExit.Exception e) {
         if (e.vector() == 14 && scenario.demandPaging() && DemandPaging.resolve(vm.memory(), e.faultAddress())) {
-            return; // not injected: the interrupted access (or event delivery) simply runs again
+            // Not injected: the interrupted access, or event delivery, simply runs again. Nor is
+            // anything else injected on this entry: if the fault cut an event's delivery short,
+            // the backend re-injects that event now, and a second event queued behind it would be
+            // delivered later at another RIP (README finding 7).
+            injected = true;
+            return;
         }
         if (e.vector() == 14) {
             vcpu.setRegister(Register.CR2, e.faultAddress());

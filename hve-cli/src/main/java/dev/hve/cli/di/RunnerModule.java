@@ -1,5 +1,6 @@
 package dev.hve.cli.di;
 
+import dev.hve.api.HostCpu;
 import dev.hve.api.Vm;
 import dev.hve.cli.config.Console;
 import dev.hve.cli.config.RunOptions;
@@ -90,15 +91,18 @@ public final class RunnerModule {
     @Provides
     @Singleton
     static Machine machine(StartupSelection selection, RunOptions options, @Named("serial") OutputStream serial,
-                           ExtensionCatalog extensions, Console console) {
+                           ExtensionCatalog extensions, Console console, HostCpuCatalog cpus) {
         Vm vm = selection.backend().provider().createVm(selection.host().cpu());
         MachineConfig config;
         try {
             // Keyboard input reaches COM1 when the console is a terminal, as with QEMU's -serial stdio;
             // a run without a terminal stays deterministic, with no input.
             boolean terminal = options.serial().equals("stdio") && System.console() != null;
+            HostCpu guestCpu = options.guestCpu() == null ? null : cpus.byName(options.guestCpu())
+                .orElseThrow(() -> new UsageException("unknown --cpu '" + options.guestCpu() + "'; choose from "
+                    + String.join(", ", cpus.names())));
             config = new MachineConfig(options.memoryBytes(), options.smp(), serial,
-                terminal ? console.in() : null, options.hostClock());
+                terminal ? console.in() : null, options.hostClock(), guestCpu);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.hve.emulator.cpu;
 
+import dev.hve.emulator.fpu.FpuState;
+
 /**
  * The architectural state of one logical processor, kept in primitive fields and arrays so that
  * the interpreter touches no objects on its hot path. A backend loads guest state into it from
@@ -84,6 +86,9 @@ public final class CpuState {
     public static final long EFER_NXE = 1L << 11;
     public static final long EFER_SVME = 1L << 12;
 
+    /** The x87, MMX, XMM and MXCSR state (the units in {@code fpu} and {@code simd} work on it). */
+    public final FpuState fpu = new FpuState();
+
     /** RAX..R15 by encoding. */
     public final long[] gpr = new long[16];
     public long rip;
@@ -144,8 +149,12 @@ public final class CpuState {
         resetToRealMode();
     }
 
-    /** The power-on/INIT state of Intel SDM Vol. 3A §10.1.1 table 10-1, minus the FPU and caches. */
+    /**
+     * The power-on state of Intel SDM Vol. 3A §10.1.1 table 10-1 (caches aside). The x87/SSE state
+     * is reset here, as at RESET; an INIT would leave it unchanged (table 9-1).
+     */
     public void resetToRealMode() {
+        fpu.reset();
         java.util.Arrays.fill(gpr, 0);
         rip = 0xFFF0;
         rflags = FIXED_ONE;

@@ -17,7 +17,8 @@ final class AmdLeaves {
         t.put(TableCpuModel.key(0, 0), new int[] {0xD, vendor[0], vendor[1], vendor[2]});
         // Family 17h (base 0xF + extended 0x8), model 1. ECX: SSE3, SSSE3, CX16, SSE4.1/4.2, MOVBE,
         // POPCNT; no VMX bit on AMD; XSAVE is not offered (not modeled). EDX: the classic set through SSE2.
-        t.put(TableCpuModel.key(1, 0), new int[] {0x0080_0F11, 0x0001_0800, 0x00C0_2201 | (1 << 13) | (1 << 19) | (1 << 20),
+        // Leaf 1 ECX: CX16(13), MOVBE(22), POPCNT(23); SSE3, SSSE3 and SSE4.x are not implemented.
+        t.put(TableCpuModel.key(1, 0), new int[] {0x0080_0F11, 0x0001_0800, (1 << 13) | (1 << 22) | (1 << 23),
             0x078B_FBFF & ~(1 << 1)}); // VME (bit 1) is not modeled
         // Leaf 7: nothing offered. BMI1/BMI2 are VEX-encoded and not modeled (TZCNT runs as BSF).
         t.put(TableCpuModel.key(7, 0), new int[] {0, 0, 0, 0});
@@ -27,7 +28,7 @@ final class AmdLeaves {
         // leaf 1's FPU..FXSR bits and adds SYSCALL(11), NX(20), MmxExt(22), FFXSR(25), 1GB pages(26),
         // RDTSCP(27), LM(29): 0x2FD3FBFF.
         t.put(TableCpuModel.key(0x8000_0001, 0), new int[] {0x0080_0F11, 0, (1 << 0) | (1 << 2) | (1 << 5) | (1 << 8),
-            0x2FD3_FBFF & ~(1 << 1)}); // VME mirror cleared, as in leaf 1
+            0x2FD3_FBFF & ~(1 << 1) & ~(1 << 22) & ~(1 << 25)}); // VME mirror, MmxExt, FFXSR: not modeled
         IntelLeaves.putBrand(t, "AMD HVE model Processor");
         t.put(TableCpuModel.key(0x8000_0008, 0), new int[] {0x3030, 0, 0, 0});
         // SVM revision 1, 16 ASIDs... modeled features in EDX: NP(0), NRIPS(3), VMCB clean(5),

@@ -18,7 +18,10 @@ final class IntelLeaves {
         // Family 6, model 0x55 stepping 4 (a Skylake-SP signature). ECX: SSE3(0), VMX(5), SSSE3(9),
         // CX16(13), SSE4.1(19), SSE4.2(20), MOVBE(22), POPCNT(23); XSAVE(26) is not offered because
         // the XSAVE family is not modeled; hypervisor bit clear. EDX: FPU..SSE2 (the classic set).
-        t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800, 0x00C0_2221 | (1 << 13) | (1 << 19) | (1 << 20),
+        // Leaf 1 ECX: VMX(5), CX16(13), MOVBE(22), POPCNT(23); EDX: the classic set with FPU, MMX,
+        // FXSR, SSE and SSE2, which the x87/SIMD units implement. SSE3, SSSE3 and SSE4.x are not
+        // implemented, so they are not offered: glibc picks its string functions from these bits.
+        t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800, (1 << 5) | (1 << 13) | (1 << 22) | (1 << 23),
             0x078B_FBFF & ~(1 << 1)}); // VME (bit 1) is not modeled
         // Leaf 7: only ERMS (bit 9). BMI1/BMI2 are VEX-encoded and not modeled, so TZCNT runs as
         // BSF on this model, as it does on parts without BMI1.

@@ -1,5 +1,8 @@
 package dev.hve.emulator.exec;
 
+import dev.hve.emulator.fpu.X87Unit;
+import dev.hve.emulator.simd.SimdUnit;
+
 import static dev.hve.emulator.cpu.CpuState.CS;
 import static dev.hve.emulator.cpu.CpuState.FS;
 import static dev.hve.emulator.cpu.CpuState.SS;
@@ -53,6 +56,9 @@ public final class Interpreter implements ByteSource {
     long nextRip;
     /** Effective address (offset) of the memory operand, when there is one. */
     long ea;
+    private final FpuAccess fpuHost = new FpuAccess(this);
+    private final X87Unit x87;
+    private final SimdUnit simd;
     /** The current instruction created an interrupt shadow (STI, MOV SS, POP SS). */
     boolean shadowSet;
     /** False while a REP string instruction has iterations left: it does not retire yet. */
@@ -73,6 +79,8 @@ public final class Interpreter implements ByteSource {
         this.model = model;
         this.msrs = msrs;
         this.segments = new Segments(this);
+        this.x87 = new X87Unit(state.fpu);
+        this.simd = new SimdUnit(state.fpu);
         this.integer = new IntegerOps(this);
         this.moves = new MoveOps(this);
         this.branches = new BranchOps(this);
@@ -261,7 +269,7 @@ public final class Interpreter implements ByteSource {
             case 0x98: moves.cbw(); return;
             case 0x99: moves.cwd(); return;
             case 0x9A: branches.callFarImmediate(); return;
-            case 0x9B: system.fwait(); return;
+            case 0x9B: fpu(x87.fwait(fpuHost)); return;
             case 0x9C: system.pushf(); return;
             case 0x9D: system.popf(); return;
             case 0x9E: system.sahf(); return;
@@ -289,7 +297,7 @@ public final class Interpreter implements ByteSource {
             case 0xD5: integer.aad(); return;
             case 0xD7: moves.xlat(); return;
             case 0xD8: case 0xD9: case 0xDA: case 0xDB: case 0xDC: case 0xDD: case 0xDE: case 0xDF:
-                system.x87(); return;
+                fpu(x87.execute(in, ea, fpuHost)); return;
             case 0xE0: case 0xE1: case 0xE2: branches.loop(op); return;
             case 0xE3: branches.jcxz(); return;
             case 0xE4: case 0xE5: io.inImmediate(op == 0xE4 ? 1 : ioSize()); return;
@@ -369,7 +377,14 @@ public final class Interpreter implements ByteSource {
             case 0xAA: throw ud(); // RSM outside SMM
             case 0xAB: integer.bitTest(1, false); return;
             case 0xAC: case 0xAD: integer.shrd(op == 0xAC); return;
-            case 0xAE: system.group15(); return;
+            case 0xAE:
+                // FXSAVE, FXRSTOR, LDMXCSR, STMXCSR belong to the SSE unit; fences and CLFLUSH do not.
+                if (in.mod != 3 && (in.reg & 7) <= 3) {
+                    fpu(simd.execute(in, ea, fpuHost));
+                } else {
+                    system.group15();
+                }
+                return;
             case 0xAF: integer.imulRegister(); return;
             case 0xB0: case 0xB1: moves.cmpxchg(op == 0xB0 ? 1 : in.opSize); return;
             case 0xB2: moves.loadFarPointer(SS); return;
@@ -390,7 +405,28 @@ public final class Interpreter implements ByteSource {
             case 0xC8: case 0xC9: case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF:
                 moves.bswap(op); return;
             case 0xFF: throw ud(); // UD0
-            default: throw ud(); // MMX/SSE and other unmodeled encodings
+            default:
+                if (isSimdOpcode(op)) {
+                    fpu(simd.execute(in, ea, fpuHost));
+                    return;
+                }
+                throw ud();
+        }
+    }
+
+    /**
+     * The two-byte opcodes of MMX, SSE and SSE2 (Intel SDM Vol. 2 appendix A.3): 0F 10-17,
+     * 28-2F, 50-77, 7E, 7F, C2, C4-C6 and D0-FE. The unit decodes the mandatory prefix itself.
+     */
+    private static boolean isSimdOpcode(int op) {
+        return (op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2F) || (op >= 0x50 && op <= 0x77)
+            || op == 0x7E || op == 0x7F || op == 0xC2 || (op >= 0xC4 && op <= 0xC6) || (op >= 0xD0 && op <= 0xFE);
+    }
+
+    /** Raises what an x87 or SSE unit reported: a vector without error code, or #GP(0). */
+    private void fpu(int vector) {
+        if (vector >= 0) {
+            throw vector == Fault.GP ? gp(0) : faultNoCode(vector);
         }
     }
 

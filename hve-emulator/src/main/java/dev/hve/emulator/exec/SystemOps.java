@@ -139,20 +139,6 @@ final class SystemOps {
         exitIf(invd ? x.controls.invd(in.length) : x.controls.wbinvd(in.length));
     }
 
-    void fwait() {
-        if ((s.cr0 & (CpuState.CR0_MP | CpuState.CR0_TS)) == (CpuState.CR0_MP | CpuState.CR0_TS)) {
-            throw x.faultNoCode(Fault.NM);
-        }
-    }
-
-    /** x87 escape opcodes: #NM when CR0.EM or CR0.TS says so; the FPU itself is not modeled yet. */
-    void x87() {
-        if ((s.cr0 & (CpuState.CR0_EM | CpuState.CR0_TS)) != 0) {
-            throw x.faultNoCode(Fault.NM);
-        }
-        throw x.ud();
-    }
-
     void hintNop(int op) {
         // 0F 18-1F: prefetch hints and the multi-byte NOP (0F 1F /0); no memory is accessed.
     }

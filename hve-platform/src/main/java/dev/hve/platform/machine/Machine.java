@@ -76,7 +76,9 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
             config.memoryBytes() - below4g, config.vcpus(), this, config.serialOutput(), input));
         this.injector = chipset.injector();
 
-        CpuidPolicy cpuid = new CpuidPolicy(host);
+        // The guest may see another CPU model than the host's: the same guest CPUID on VMX and SVM
+        // makes the two backends' guests behave identically.
+        CpuidPolicy cpuid = new CpuidPolicy(config.guestCpu() == null ? host : config.guestCpu());
         MsrPolicy msrs = new MsrPolicy(chipset.localApicMsrs());
         HypercallDispatch hypercalls = new HypercallDispatch();
         ExtensionInstaller installer = new ExtensionInstaller(host, vm.memory(), ioBus, mmioBus, cpuid, msrs,

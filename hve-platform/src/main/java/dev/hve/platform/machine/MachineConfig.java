@@ -1,5 +1,6 @@
 package dev.hve.platform.machine;
 
+import dev.hve.api.HostCpu;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -12,9 +13,10 @@ import java.io.OutputStream;
  * @param serialInput  what COM1 receives, or null for nothing
  * @param hostClock    drive guest time from the host's clock instead of retired instructions
  *                     (interactive use; runs are then not reproducible)
+ * @param guestCpu     the CPU model whose CPUID the guest sees, or null for the host's (filtered)
  */
 public record MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutput, InputStream serialInput,
-                            boolean hostClock) {
+                            boolean hostClock, HostCpu guestCpu) {
 
     public static final long MINIMUM_MEMORY = 2L << 20;
 
@@ -30,6 +32,6 @@ public record MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutp
 
     /** Deterministic defaults: the virtual clock, no serial input. */
     public MachineConfig(long memoryBytes, int vcpus, OutputStream serialOutput) {
-        this(memoryBytes, vcpus, serialOutput, null, false);
+        this(memoryBytes, vcpus, serialOutput, null, false, null);
     }
 }
