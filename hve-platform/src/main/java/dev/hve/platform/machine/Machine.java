@@ -150,18 +150,17 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
             chipset.poll();
             injector.deliver(vcpu);
             scheduler.syncTsc(vcpu, clock.tsc());
-            long retired = vcpu.retiredInstructions();
             long budget = budget(limits, scheduler.totalRetired(), scheduler.sliceLeft(vcpu));
             if (budget <= 0) {
                 return new RunOutcome.InstructionLimit(scheduler.totalRetired());
             }
             VmExit exit = vcpu.run(budget);
-            long ran = vcpu.retiredInstructions() - retired;
-            clock.advanceInstructions(ran);
-            scheduler.retired(vcpu, ran);
+            clock.advanceInstructions(scheduler.account(vcpu));
             long handlingStart = observer == null ? 0 : System.nanoTime();
             long rip = observer == null ? 0 : vcpu.register(Register.RIP);
             RunOutcome outcome = dispatcher.dispatch(vcpu, exit);
+            // An instruction the monitor completed (the exiting OUT, CPUID, ...) has retired too.
+            clock.advanceInstructions(scheduler.account(vcpu));
             if (observer != null) {
                 long now = System.nanoTime();
                 observer.exitHandled(sequence, vcpu, rip, exit, dispatcher.lastPortValue(), now - handlingStart);

@@ -24,6 +24,8 @@ final class VcpuScheduler {
     private final State[] states;
     private final long[] haltRip;
     private final long[] tscOffset;
+    /** Each vCPU's retired count when the scheduler last accounted it. */
+    private final long[] accounted;
     private final long slice;
     private long sliceUsed;
     private int current;
@@ -38,6 +40,7 @@ final class VcpuScheduler {
         states[0] = State.RUNNING; // the bootstrap processor; the others wait for a SIPI
         this.haltRip = new long[vcpus.size()];
         this.tscOffset = new long[vcpus.size()];
+        this.accounted = new long[vcpus.size()];
     }
 
     /** The vCPU to run now, or null when none is runnable. */
@@ -74,9 +77,18 @@ final class VcpuScheduler {
         return slice - sliceUsed;
     }
 
-    void retired(Vcpu vcpu, long instructions) {
+    /**
+     * Counts what {@code vcpu} retired since it was last accounted, the instructions the monitor
+     * completed included, and returns that many for the clock.
+     */
+    long account(Vcpu vcpu) {
+        int i = vcpu.index();
+        long now = vcpu.retiredInstructions();
+        long instructions = now - accounted[i];
+        accounted[i] = now;
         sliceUsed += instructions;
         totalRetired += instructions;
+        return instructions;
     }
 
     long totalRetired() {

@@ -1,5 +1,7 @@
 package dev.hve.vmx.intercept;
 
+import java.util.BitSet;
+
 import dev.hve.api.InterceptConfig;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.vmx.controls.ProcessorControls;
@@ -51,7 +53,9 @@ public final class InterceptEncoder {
     static void writeIoBitmaps(InterceptConfig config, HostMemory memory, long bitmapA, long bitmapB) {
         byte[] a = new byte[BITMAP_PAGE];
         byte[] b = new byte[BITMAP_PAGE];
-        for (int port = config.ports().nextSetBit(0); port >= 0 && port < 0x10000; port = config.ports().nextSetBit(port + 1)) {
+        // ports() hands out a copy of the 8 KiB set: take it once, not per step.
+        BitSet ports = config.ports();
+        for (int port = ports.nextSetBit(0); port >= 0 && port < 0x10000; port = ports.nextSetBit(port + 1)) {
             byte[] target = port < 0x8000 ? a : b;
             int bit = port & 0x7FFF;
             target[bit >>> 3] |= (byte) (1 << (bit & 7));
