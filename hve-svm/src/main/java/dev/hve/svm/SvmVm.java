@@ -42,7 +42,7 @@ public final class SvmVm implements Vm {
         memory.allocate(MemoryMap.PAGE_SIZE, MemoryMap.PAGE_SIZE);
         GuestRam empty = GuestRam.empty();
         this.paging = new NestedPaging(empty, NptBuilder.build(memory, empty));
-        this.guestMemory = new RamGuestMemory(memory, () -> paging.ram());
+        this.guestMemory = new RamGuestMemory(() -> paging.ram());
     }
 
     @Override

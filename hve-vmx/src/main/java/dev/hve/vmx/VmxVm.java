@@ -32,7 +32,7 @@ public final class VmxVm implements Vm {
     VmxVm(HostCpu host) {
         this.host = host;
         this.cpuModel = new HostCpuModel(host);
-        this.guestMemory = new RamGuestMemory(memory, () -> ram);
+        this.guestMemory = new RamGuestMemory(() -> ram);
         this.eptp = EptPointer.of(new EptBuilder(memory, true).pml4(), false);
     }
 

@@ -1,125 +1,77 @@
 package dev.hve.svm.npt;
 
 import dev.hve.api.MemoryMap;
+import dev.hve.emulator.memory.GuestRamBlocks;
 import dev.hve.emulator.memory.HostMemory;
 import java.util.List;
 
 /**
- * Where each RAM region of a memory map lives in modeled host memory: one contiguous,
- * 2 MiB-aligned host block per region, so that the nested page tables can use large pages.
+ * A memory map laid out in modeled host memory: the map and the core's {@link GuestRamBlocks}
+ * (one 2 MiB-aligned host block per large region), from which the nested page tables are built.
  * Immutable; a new map makes a new instance.
  */
 public final class GuestRam {
 
-    /** 2 MiB: the large-page size NPT uses where a region allows it. */
-    static final long LARGE_PAGE = 1L << 21;
-
     private final MemoryMap map;
-    private final long[] guestStart;
-    private final long[] guestEnd;
-    private final long[] hostStart;
+    private final GuestRamBlocks blocks;
 
-    private GuestRam(MemoryMap map, long[] guestStart, long[] guestEnd, long[] hostStart) {
+    private GuestRam(MemoryMap map, GuestRamBlocks blocks) {
         this.map = map;
-        this.guestStart = guestStart;
-        this.guestEnd = guestEnd;
-        this.hostStart = hostStart;
+        this.blocks = blocks;
     }
 
     /** An empty layout: no RAM. */
     public static GuestRam empty() {
-        return new GuestRam(new MemoryMap(List.of()), new long[0], new long[0], new long[0]);
+        return new GuestRam(new MemoryMap(List.of()), GuestRamBlocks.empty());
     }
 
     /**
      * Lays out {@code map} in {@code memory}. A region identical to one of {@code previous} keeps
-     * its host block; any other RAM gets a fresh block, into which the bytes of RAM that stays at
-     * the same guest-physical place are copied, so that the monitor's view of such RAM never
-     * changes across the replacement.
+     * its host block; RAM that stays at the same guest-physical place keeps its bytes, so the
+     * monitor's view of it never changes across the replacement.
      */
     public static GuestRam layOut(MemoryMap map, HostMemory memory, GuestRam previous) {
         List<MemoryMap.Region> regions = map.regions();
-        int n = regions.size();
-        long[] gs = new long[n];
-        long[] ge = new long[n];
-        long[] hs = new long[n];
-        for (int i = 0; i < n; i++) {
-            MemoryMap.Region region = regions.get(i);
-            gs[i] = region.guestPhysical();
-            ge[i] = region.end();
-            long reused = previous.identicalBlock(region);
-            if (reused >= 0) {
-                hs[i] = reused;
-                continue;
-            }
-            long alignment = region.size() >= LARGE_PAGE ? LARGE_PAGE : MemoryMap.PAGE_SIZE;
-            hs[i] = memory.allocate(region.size(), alignment);
-            previous.copyOverlap(memory, region, hs[i]);
+        long[] starts = new long[regions.size()];
+        long[] sizes = new long[regions.size()];
+        for (int i = 0; i < regions.size(); i++) {
+            starts[i] = regions.get(i).guestPhysical();
+            sizes[i] = regions.get(i).size();
         }
-        return new GuestRam(map, gs, ge, hs);
-    }
-
-    private long identicalBlock(MemoryMap.Region region) {
-        for (int i = 0; i < guestStart.length; i++) {
-            if (guestStart[i] == region.guestPhysical() && guestEnd[i] == region.end()) {
-                return hostStart[i];
-            }
-        }
-        return -1;
-    }
-
-    private void copyOverlap(HostMemory memory, MemoryMap.Region region, long host) {
-        byte[] buffer = null;
-        for (int i = 0; i < guestStart.length; i++) {
-            long from = Math.max(guestStart[i], region.guestPhysical());
-            long to = Math.min(guestEnd[i], region.end());
-            for (long at = from; at < to; at += MemoryMap.PAGE_SIZE) {
-                if (buffer == null) {
-                    buffer = new byte[(int) MemoryMap.PAGE_SIZE];
-                }
-                memory.readBytes(hostStart[i] + (at - guestStart[i]), buffer, 0, buffer.length);
-                memory.writeBytes(host + (at - region.guestPhysical()), buffer, 0, buffer.length);
-            }
-        }
+        return new GuestRam(map, GuestRamBlocks.place(starts, sizes, previous.blocks, memory));
     }
 
     public MemoryMap map() {
         return map;
     }
 
+    public GuestRamBlocks blocks() {
+        return blocks;
+    }
+
     public int regionCount() {
-        return guestStart.length;
+        return blocks.regionCount();
     }
 
     public long guestStart(int region) {
-        return guestStart[region];
+        return blocks.guestStart(region);
     }
 
     public long guestEnd(int region) {
-        return guestEnd[region];
+        return blocks.guestStart(region) + blocks.size(region);
     }
 
     public long hostStart(int region) {
-        return hostStart[region];
+        return blocks.hostStart(region);
     }
 
-    /** The host-physical address backing {@code guestPhysical}, or -1 when it is not RAM. */
+    /** The host-physical address behind {@code guestPhysical}, or -1 if it is not RAM. */
     public long hostAddress(long guestPhysical) {
-        for (int i = 0; i < guestStart.length; i++) {
-            if (guestPhysical >= guestStart[i] && guestPhysical < guestEnd[i]) {
-                return hostStart[i] + (guestPhysical - guestStart[i]);
-            }
-        }
-        return -1;
+        return blocks.hostAddress(guestPhysical);
     }
 
-    /** Bytes of RAM from {@code guestPhysical} to the end of its region, or 0 when it is not RAM. */
+    /** Bytes of RAM from {@code guestPhysical} to the end of its region; 0 if not RAM. */
     public long contiguousBytes(long guestPhysical) {
-        for (int i = 0; i < guestStart.length; i++) {
-            if (guestPhysical >= guestStart[i] && guestPhysical < guestEnd[i]) {
-                return guestEnd[i] - guestPhysical;
-            }
-        }
-        return 0;
+        return blocks.contiguous(guestPhysical);
     }
 }

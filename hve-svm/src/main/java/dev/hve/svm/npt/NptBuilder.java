@@ -1,5 +1,6 @@
 package dev.hve.svm.npt;
 
+import dev.hve.emulator.memory.GuestRamBlocks;
 import dev.hve.api.MemoryMap;
 import dev.hve.emulator.memory.HostMemory;
 
@@ -38,12 +39,12 @@ public final class NptBuilder {
         long gpa = guestStart;
         while (gpa < guestEnd) {
             long hpa = hostStart + (gpa - guestStart);
-            boolean large = (gpa & (GuestRam.LARGE_PAGE - 1)) == 0 && (hpa & (GuestRam.LARGE_PAGE - 1)) == 0
-                && guestEnd - gpa >= GuestRam.LARGE_PAGE;
+            boolean large = (gpa & (GuestRamBlocks.LARGE_PAGE - 1)) == 0 && (hpa & (GuestRamBlocks.LARGE_PAGE - 1)) == 0
+                && guestEnd - gpa >= GuestRamBlocks.LARGE_PAGE;
             if (large) {
                 long pd = table(table(pml4, gpa, 39), gpa, 30);
                 memory.write64(pd + index(gpa, 21) * 8, hpa | NptEntry.TABLE_FLAGS | NptEntry.PS);
-                gpa += GuestRam.LARGE_PAGE;
+                gpa += GuestRamBlocks.LARGE_PAGE;
             } else {
                 long pt = table(table(table(pml4, gpa, 39), gpa, 30), gpa, 21);
                 memory.write64(pt + index(gpa, 12) * 8, hpa | NptEntry.TABLE_FLAGS);

@@ -1,7 +1,6 @@
 package dev.hve.svm.npt;
 
 import dev.hve.api.GuestMemory;
-import dev.hve.emulator.memory.HostMemory;
 import java.util.function.Supplier;
 
 /**
@@ -11,85 +10,34 @@ import java.util.function.Supplier;
  */
 public final class RamGuestMemory implements GuestMemory {
 
-    private final HostMemory memory;
     private final Supplier<GuestRam> layout;
 
-    public RamGuestMemory(HostMemory memory, Supplier<GuestRam> layout) {
-        this.memory = memory;
+    public RamGuestMemory(Supplier<GuestRam> layout) {
         this.layout = layout;
     }
 
     @Override
     public void read(long guestPhysical, byte[] destination, int offset, int length) {
-        GuestRam ram = layout.get();
-        while (length > 0) {
-            int chunk = span(ram, guestPhysical, length);
-            memory.readBytes(ram.hostAddress(guestPhysical), destination, offset, chunk);
-            guestPhysical += chunk;
-            offset += chunk;
-            length -= chunk;
-        }
+        layout.get().blocks().read(guestPhysical, destination, offset, length);
     }
 
     @Override
     public void write(long guestPhysical, byte[] source, int offset, int length) {
-        GuestRam ram = layout.get();
-        while (length > 0) {
-            int chunk = span(ram, guestPhysical, length);
-            memory.writeBytes(ram.hostAddress(guestPhysical), source, offset, chunk);
-            guestPhysical += chunk;
-            offset += chunk;
-            length -= chunk;
-        }
+        layout.get().blocks().write(guestPhysical, source, offset, length);
     }
 
     @Override
     public long readValue(long guestPhysical, int size) {
-        checkSize(size);
-        GuestRam ram = layout.get();
-        if (ram.contiguousBytes(guestPhysical) >= size) {
-            return memory.read(ram.hostAddress(guestPhysical), size);
-        }
-        byte[] bytes = new byte[size];
-        read(guestPhysical, bytes, 0, size);
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            value = (value << 8) | (bytes[i] & 0xFF);
-        }
-        return value;
+        return layout.get().blocks().readValue(guestPhysical, size);
     }
 
     @Override
     public void writeValue(long guestPhysical, int size, long value) {
-        checkSize(size);
-        GuestRam ram = layout.get();
-        if (ram.contiguousBytes(guestPhysical) >= size) {
-            memory.write(ram.hostAddress(guestPhysical), size, value);
-            return;
-        }
-        byte[] bytes = new byte[size];
-        for (int i = 0; i < size; i++) {
-            bytes[i] = (byte) (value >>> (8 * i));
-        }
-        write(guestPhysical, bytes, 0, size);
+        layout.get().blocks().writeValue(guestPhysical, size, value);
     }
 
     @Override
     public boolean isRam(long guestPhysical) {
         return layout.get().hostAddress(guestPhysical) >= 0;
-    }
-
-    private static int span(GuestRam ram, long guestPhysical, int length) {
-        long available = ram.contiguousBytes(guestPhysical);
-        if (available <= 0) {
-            throw new IllegalArgumentException(String.format("guest-physical 0x%x is not RAM", guestPhysical));
-        }
-        return (int) Math.min(available, length);
-    }
-
-    private static void checkSize(int size) {
-        if (size != 1 && size != 2 && size != 4 && size != 8) {
-            throw new IllegalArgumentException("size " + size);
-        }
     }
 }

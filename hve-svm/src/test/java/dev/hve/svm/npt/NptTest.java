@@ -81,12 +81,12 @@ class NptTest {
     @Test
     void replacingTheMapKeepsRamThatStays() {
         GuestRam first = ram(new MemoryMap(List.of(new MemoryMap.Region(0, 0x3000))));
-        RamGuestMemory view = new RamGuestMemory(memory, () -> first);
+        RamGuestMemory view = new RamGuestMemory(() -> first);
         view.writeValue(0x1FFC, 8, 0x1122_3344_5566_7788L);
         GuestRam second = GuestRam.layOut(new MemoryMap(List.of(new MemoryMap.Region(0, 0x4000),
             new MemoryMap.Region(0x10000, 0x1000))), memory, first);
         assertNotEquals(first.hostStart(0), second.hostStart(0), "a resized region gets a new block");
-        RamGuestMemory after = new RamGuestMemory(memory, () -> second);
+        RamGuestMemory after = new RamGuestMemory(() -> second);
         assertEquals(0x1122_3344_5566_7788L, after.readValue(0x1FFC, 8));
         assertEquals(0, after.readValue(0x3000, 8), "new RAM reads zero");
         GuestRam third = GuestRam.layOut(second.map(), memory, second);
@@ -96,7 +96,7 @@ class NptTest {
     @Test
     void monitorViewSpansRegionsAndRejectsHoles() {
         GuestRam ram = ram(new MemoryMap(List.of(new MemoryMap.Region(0, 0x1000), new MemoryMap.Region(0x1000, 0x1000))));
-        RamGuestMemory view = new RamGuestMemory(memory, () -> ram);
+        RamGuestMemory view = new RamGuestMemory(() -> ram);
         view.writeValue(0xFFE, 4, 0xAABBCCDDL);
         assertEquals(0xAABBCCDDL, view.readValue(0xFFE, 4));
         assertTrue(view.isRam(0x1FFF));
