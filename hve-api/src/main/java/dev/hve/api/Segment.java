@@ -9,7 +9,9 @@ package dev.hve.api;
  * access-rights field, or the VMCB's compressed 12-bit attrib).
  *
  * @param unusable the register holds no usable segment (a null selector loaded outside 64-bit
- *                 mode, for example)
+ *                 mode, for example). An unusable segment has no present descriptor, so its P bit
+ *                 always reads as 0: that is how SVM's VMCB marks one, while VT-x keeps a separate
+ *                 "unusable" bit, and the canonical form makes both read back the same.
  */
 public record Segment(int selector, long base, int limit, int attributes, boolean unusable) {
 
@@ -27,6 +29,9 @@ public record Segment(int selector, long base, int limit, int attributes, boolea
         }
         if ((attributes & ~0xF0FF) != 0) {
             throw new IllegalArgumentException("attribute bits outside 0xF0FF: " + Integer.toHexString(attributes));
+        }
+        if (unusable) {
+            attributes &= ~P;
         }
     }
 

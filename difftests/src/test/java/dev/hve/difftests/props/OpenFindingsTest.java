@@ -50,9 +50,8 @@ class OpenFindingsTest {
         Differential.assertSameBehaviour(scenario, Differential.Wrappers.none());
     }
 
-    /** Finding 5: the attributes of an unusable segment do not survive setSegment/segment alike. */
+    /** Finding 5, fixed: the API's canonical form for an unusable segment clears P on both backends. */
     @Test
-    @Disabled("open finding 5: svm GuestRegisters.setSegment clears P of an unusable segment and segment() reports it")
     void anUnusableSegmentReadsBackAsWritten() {
         Segment unusableLdt = new Segment(0, 0, 0, 0x82, true);
         for (Backend backend : Backend.values()) {
