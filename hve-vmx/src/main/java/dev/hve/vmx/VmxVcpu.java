@@ -69,7 +69,7 @@ public final class VmxVcpu implements Vcpu {
     VmxVcpu(VmxVm vm, int index) {
         this.vm = vm;
         this.index = index;
-        this.isRam = gpa -> vm.ram().hostAddress(gpa) >= 0;
+        this.isRam = gpa -> vm.ram().blocks().hostAddress(gpa) >= 0;
         HostMemory memory = vm.hostMemory();
         this.processor = new VmxProcessor(memory, vm.cpuModel(), new VmxCapabilities());
         this.vmcs = processor.createVmcs();

@@ -45,8 +45,8 @@ public final class VmxVm implements Vm {
     public synchronized void setMemoryMap(MemoryMap map) {
         GuestRam placed = GuestRam.place(map, ram, memory);
         EptBuilder ept = new EptBuilder(memory, true);
-        for (int i = 0; i < placed.regionCount(); i++) {
-            ept.map(placed.guestStart(i), placed.hostStart(i), placed.size(i));
+        for (int i = 0; i < placed.blocks().regionCount(); i++) {
+            ept.map(placed.blocks().guestStart(i), placed.blocks().hostStart(i), placed.blocks().size(i));
         }
         long pointer = EptPointer.of(ept.pml4(), false);
         ram = placed;

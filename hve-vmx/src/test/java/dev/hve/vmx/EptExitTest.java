@@ -34,7 +34,7 @@ class EptExitTest {
 
     /** Remaps the guest's RAM with 4 KiB pages, giving {@code page} only {@code permissions}. */
     private static void restrict(Guest g, long page, long permissions) {
-        long ram = g.vm.ram().hostStart(0);
+        long ram = g.vm.ram().blocks().hostStart(0);
         EptBuilder ept = new EptBuilder(g.vm.hostMemory(), false).map(0, ram, 2L << 20);
         long pte = ept.entryFor(page, 1);
         g.vm.hostMemory().write64(pte, EptEntry.leaf(ram + page, permissions, EptEntry.WB, false));

@@ -13,10 +13,6 @@ public final class ModeledHostCpu implements HostCpu {
         this.model = model;
     }
 
-    public CpuModel model() {
-        return model;
-    }
-
     @Override
     public CpuidLeaf cpuid(int leaf, int subleaf) {
         int[] out = new int[4];

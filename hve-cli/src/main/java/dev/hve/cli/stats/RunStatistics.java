@@ -54,12 +54,4 @@ public final class RunStatistics implements ExitObserver {
     private static String reasonLabel(long reason) {
         return reason < 0 ? String.valueOf(reason) : "0x" + Long.toHexString(reason) + " (" + reason + ")";
     }
-
-    public long exits() {
-        return exits;
-    }
-
-    public long exitsOf(ExitKind kind) {
-        return byKind[kind.ordinal()];
-    }
 }

@@ -50,10 +50,6 @@ public final class GuestPhysicalLayout {
         return ram;
     }
 
-    public List<DeviceWindow> devices() {
-        return devices;
-    }
-
     /** The first byte above RAM that starts at address 0. */
     public long lowRamEnd() {
         for (MemoryMap.Region region : ram.regions()) {

@@ -4,14 +4,12 @@ import dev.hve.api.CpuidLeaf;
 import dev.hve.api.HostCpu;
 import dev.hve.api.extension.CpuidProvider;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Guest-visible CPUID: the host model's leaves with what the guest must not see masked off (the
  * virtualization extensions themselves) and the hypervisor-present bit set, as KVM and Xen
- * report. Individual leaves can be overridden.
+ * report. Extensions adjust leaves through {@link CpuidProvider}s.
  */
 public final class CpuidPolicy {
 
@@ -23,16 +21,10 @@ public final class CpuidPolicy {
     private static final int EXT1_ECX_SVM = 1 << 2;
 
     private final HostCpu host;
-    private final Map<Long, CpuidLeaf> overrides = new HashMap<>();
     private final List<CpuidProvider> providers = new ArrayList<>();
 
     public CpuidPolicy(HostCpu host) {
         this.host = host;
-    }
-
-    /** Makes {@code leaf}/{@code subleaf} return {@code value} regardless of the host. */
-    public void override(int leaf, int subleaf, CpuidLeaf value) {
-        overrides.put(key(leaf, subleaf), value);
     }
 
     /** Lets an extension adjust leaves after the platform's own filtering. */
@@ -53,10 +45,6 @@ public final class CpuidPolicy {
     }
 
     public CpuidLeaf leaf(int leaf, int subleaf) {
-        CpuidLeaf override = overrides.get(key(leaf, subleaf));
-        if (override != null) {
-            return override;
-        }
         CpuidLeaf value = filtered(leaf, subleaf);
         for (CpuidProvider provider : providers) {
             value = provider.leaf(leaf, subleaf, value);
@@ -77,9 +65,5 @@ public final class CpuidPolicy {
             return CpuidLeaf.ZERO; // no nested SVM for the guest
         }
         return value;
-    }
-
-    private static long key(int leaf, int subleaf) {
-        return ((long) leaf << 32) | (subleaf & 0xFFFF_FFFFL);
     }
 }

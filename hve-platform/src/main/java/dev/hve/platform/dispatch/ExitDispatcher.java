@@ -3,7 +3,6 @@ package dev.hve.platform.dispatch;
 import dev.hve.api.CpuidLeaf;
 import dev.hve.api.GuestMemory;
 import dev.hve.api.Register;
-import dev.hve.api.SegmentRegister;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
 import dev.hve.platform.RunOutcome;
@@ -128,9 +127,5 @@ public final class ExitDispatcher {
         long rip = vcpu.register(Register.RIP);
         vcpu.completeInstruction();
         return halt.halted(vcpu, rip);
-    }
-
-    static SegmentRegister segment(int index) {
-        return SegmentRegister.values()[index];
     }
 }

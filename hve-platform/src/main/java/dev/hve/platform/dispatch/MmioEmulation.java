@@ -35,7 +35,6 @@ public final class MmioEmulation implements EmulationOps {
     private int fetchedCount;
     private long fetchBase;
     private Vcpu vcpu;
-    private long lastGuestPhysical;
 
     public MmioEmulation(CpuModel cpu, GuestMemory memory, MmioBus bus) {
         this.emulator = new InstructionEmulator(cpu);
@@ -66,11 +65,6 @@ public final class MmioEmulation implements EmulationOps {
         } finally {
             this.vcpu = null;
         }
-    }
-
-    /** The guest-physical address of the last memory operand, for diagnostics. */
-    public long lastGuestPhysical() {
-        return lastGuestPhysical;
     }
 
     @Override
@@ -204,7 +198,6 @@ public final class MmioEmulation implements EmulationOps {
         if (physical < 0) {
             throw pageFault(linear, write);
         }
-        lastGuestPhysical = physical;
         return physical;
     }
 

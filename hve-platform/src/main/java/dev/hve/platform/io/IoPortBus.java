@@ -71,9 +71,4 @@ public final class IoPortBus {
         long mask = size == 4 ? 0xFFFF_FFFFL : (1L << (8 * size)) - 1;
         device.write(port - baseByPort[port], size, value & mask);
     }
-
-    /** The device claiming {@code port}, for diagnostics. */
-    public PortDevice deviceAt(int port) {
-        return byPort[port & 0xFFFF];
-    }
 }

@@ -150,7 +150,7 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
             chipset.poll();
             injector.deliver(vcpu);
             scheduler.syncTsc(vcpu, clock.tsc());
-            long budget = budget(limits, scheduler.totalRetired(), scheduler.sliceLeft(vcpu));
+            long budget = budget(limits, scheduler.totalRetired(), scheduler.sliceLeft());
             if (budget <= 0) {
                 return new RunOutcome.InstructionLimit(scheduler.totalRetired());
             }

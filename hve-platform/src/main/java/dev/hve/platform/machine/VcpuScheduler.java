@@ -73,7 +73,7 @@ final class VcpuScheduler {
         return interruptsEnabled && interrupts.wakeupPending(i);
     }
 
-    long sliceLeft(Vcpu vcpu) {
+    long sliceLeft() {
         return slice - sliceUsed;
     }
 

@@ -48,30 +48,4 @@ public final class GuestRam {
     public GuestRamBlocks blocks() {
         return blocks;
     }
-
-    public int regionCount() {
-        return blocks.regionCount();
-    }
-
-    public long guestStart(int region) {
-        return blocks.guestStart(region);
-    }
-
-    public long guestEnd(int region) {
-        return blocks.guestStart(region) + blocks.size(region);
-    }
-
-    public long hostStart(int region) {
-        return blocks.hostStart(region);
-    }
-
-    /** The host-physical address behind {@code guestPhysical}, or -1 if it is not RAM. */
-    public long hostAddress(long guestPhysical) {
-        return blocks.hostAddress(guestPhysical);
-    }
-
-    /** Bytes of RAM from {@code guestPhysical} to the end of its region; 0 if not RAM. */
-    public long contiguousBytes(long guestPhysical) {
-        return blocks.contiguous(guestPhysical);
-    }
 }

@@ -29,8 +29,9 @@ public final class NptBuilder {
     /** Builds the tables for {@code ram} and returns the PML4's host-physical address (N_CR3). */
     public static long build(HostMemory memory, GuestRam ram) {
         NptBuilder builder = new NptBuilder(memory);
-        for (int r = 0; r < ram.regionCount(); r++) {
-            builder.mapRegion(ram.guestStart(r), ram.guestEnd(r), ram.hostStart(r));
+        GuestRamBlocks blocks = ram.blocks();
+        for (int r = 0; r < blocks.regionCount(); r++) {
+            builder.mapRegion(blocks.guestStart(r), blocks.guestStart(r) + blocks.size(r), blocks.hostStart(r));
         }
         return builder.pml4;
     }

@@ -26,9 +26,9 @@ class NptTest {
             new MemoryMap.Region(0x1_0000_0000L, 0x3000))));
         long root = NptBuilder.build(memory, ram);
         for (long gpa : new long[] {0, 0x1234, 0x20_0000, 0x3F_FFFF, 0x1_0000_0000L, 0x1_0000_2FFFL}) {
-            assertEquals(ram.hostAddress(gpa), walker.walk(root, gpa, NptWalker.READ), "GPA " + Long.toHexString(gpa));
-            assertEquals(ram.hostAddress(gpa), walker.walk(root, gpa, NptWalker.WRITE));
-            assertEquals(ram.hostAddress(gpa), walker.walk(root, gpa, NptWalker.FETCH));
+            assertEquals(ram.blocks().hostAddress(gpa), walker.walk(root, gpa, NptWalker.READ), "GPA " + Long.toHexString(gpa));
+            assertEquals(ram.blocks().hostAddress(gpa), walker.walk(root, gpa, NptWalker.WRITE));
+            assertEquals(ram.blocks().hostAddress(gpa), walker.walk(root, gpa, NptWalker.FETCH));
         }
     }
 
@@ -40,7 +40,7 @@ class NptTest {
         long pdpte = memory.read64(pml4e & NptEntry.ADDRESS);
         long pde = memory.read64(pdpte & NptEntry.ADDRESS);
         assertEquals(NptEntry.PS, pde & NptEntry.PS);
-        assertEquals(ram.hostStart(0), pde & NptEntry.ADDRESS);
+        assertEquals(ram.blocks().hostStart(0), pde & NptEntry.ADDRESS);
         assertEquals(NptEntry.US | NptEntry.RW | NptEntry.P, pde & 7, "user + writable + present at every level");
     }
 
@@ -85,12 +85,12 @@ class NptTest {
         view.writeValue(0x1FFC, 8, 0x1122_3344_5566_7788L);
         GuestRam second = GuestRam.layOut(new MemoryMap(List.of(new MemoryMap.Region(0, 0x4000),
             new MemoryMap.Region(0x10000, 0x1000))), memory, first);
-        assertNotEquals(first.hostStart(0), second.hostStart(0), "a resized region gets a new block");
+        assertNotEquals(first.blocks().hostStart(0), second.blocks().hostStart(0), "a resized region gets a new block");
         RamGuestMemory after = new RamGuestMemory(() -> second);
         assertEquals(0x1122_3344_5566_7788L, after.readValue(0x1FFC, 8));
         assertEquals(0, after.readValue(0x3000, 8), "new RAM reads zero");
         GuestRam third = GuestRam.layOut(second.map(), memory, second);
-        assertEquals(second.hostStart(0), third.hostStart(0), "an unchanged region keeps its block");
+        assertEquals(second.blocks().hostStart(0), third.blocks().hostStart(0), "an unchanged region keeps its block");
     }
 
     @Test

@@ -43,30 +43,4 @@ public final class GuestRam {
     public GuestRamBlocks blocks() {
         return blocks;
     }
-
-    public int regionCount() {
-        return blocks.regionCount();
-    }
-
-    public long guestStart(int region) {
-        return blocks.guestStart(region);
-    }
-
-    public long size(int region) {
-        return blocks.size(region);
-    }
-
-    public long hostStart(int region) {
-        return blocks.hostStart(region);
-    }
-
-    /** The host-physical address backing {@code gpa}, or -1 when it is not RAM. */
-    public long hostAddress(long gpa) {
-        return blocks.hostAddress(gpa);
-    }
-
-    /** Bytes of RAM from {@code gpa} to the end of its region (0 when not RAM). */
-    public long contiguous(long gpa) {
-        return blocks.contiguous(gpa);
-    }
 }

@@ -34,6 +34,6 @@ public final class RamGuestMemory implements GuestMemory {
 
     @Override
     public boolean isRam(long guestPhysical) {
-        return ram.get().hostAddress(guestPhysical) >= 0;
+        return ram.get().blocks().hostAddress(guestPhysical) >= 0;
     }
 }
