@@ -1,6 +1,7 @@
 package dev.hve.api;
 
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -13,13 +14,23 @@ import java.util.Set;
  * @param ports            intercepted I/O ports (bit n = port n)
  * @param msrs             intercepted MSRs; {@code null} means all of them
  * @param exceptionBitmap  bit n set: exception vector n exits
+ * @param instructions     further instructions that exit; the backend carries them out and
+ *                         reports them to its {@link InternalExitListener}, RDTSC and INVLPG alike
  */
 public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitmap,
-                              boolean cpuid, boolean hlt, boolean rdtsc, boolean invlpg) {
+                              boolean cpuid, boolean hlt, boolean rdtsc, boolean invlpg,
+                              Set<SensitiveInstruction> instructions) {
 
     public InterceptConfig {
         ports = (BitSet) ports.clone();
         msrs = msrs == null ? null : Set.copyOf(msrs);
+        instructions = instructions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(instructions));
+    }
+
+    /** A configuration that intercepts none of the {@link SensitiveInstruction}s. */
+    public InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitmap,
+                           boolean cpuid, boolean hlt, boolean rdtsc, boolean invlpg) {
+        this(ports, msrs, exceptionBitmap, cpuid, hlt, rdtsc, invlpg, Set.of());
     }
 
     /**
@@ -34,7 +45,24 @@ public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitm
 
     /** This configuration with exactly {@code intercepted} MSRs. */
     public InterceptConfig withMsrs(Set<Integer> intercepted) {
-        return new InterceptConfig(ports, intercepted, exceptionBitmap, cpuid, hlt, rdtsc, invlpg);
+        return new InterceptConfig(ports, intercepted, exceptionBitmap, cpuid, hlt, rdtsc, invlpg, instructions);
+    }
+
+    /** This configuration with {@code vectors} (bit n = vector n) intercepted as well. */
+    public InterceptConfig withExceptions(int vectors) {
+        return new InterceptConfig(ports, msrs, exceptionBitmap | vectors, cpuid, hlt, rdtsc, invlpg, instructions);
+    }
+
+    /** This configuration with RDTSC/RDTSCP, INVLPG and {@code more} intercepted as well. */
+    public InterceptConfig withInstructions(boolean rdtscToo, boolean invlpgToo, Set<SensitiveInstruction> more) {
+        EnumSet<SensitiveInstruction> all = EnumSet.noneOf(SensitiveInstruction.class);
+        all.addAll(instructions);
+        all.addAll(more);
+        return new InterceptConfig(ports, msrs, exceptionBitmap, cpuid, hlt, rdtsc || rdtscToo, invlpg || invlpgToo, all);
+    }
+
+    public boolean intercepts(SensitiveInstruction instruction) {
+        return instructions.contains(instruction);
     }
 
     public boolean interceptsPort(int port) {

@@ -68,6 +68,14 @@ public interface Vcpu {
     VendorRecord lastExitRecord();
 
     /**
+     * Installs (or, with {@code null}, removes) the listener for exits this backend carries out
+     * itself. Without a listener a backend builds no record for them, so the run loop allocates
+     * nothing extra. A backend that never handles an exit itself may keep this default.
+     */
+    default void setInternalExitListener(InternalExitListener listener) {
+    }
+
+    /**
      * Reads guest memory by linear address through the guest's own paging, as the monitor does to
      * fetch an instruction it must emulate. Returns the number of bytes read (fewer than asked
      * when a page is not present).
