@@ -106,6 +106,16 @@ public final class Assembler {
             .done("xchg " + t(a) + ", " + b, "xchg");
     }
 
+    /** MOVZX / MOVSX r, r/m8 or r/m16 (0F B6/B7, 0F BE/BF): the source's size picks the form. */
+    public void movExtend(boolean signed, Gpr dst, Mem src) {
+        if (src.size() > 2 || dst.size() <= src.size()) {
+            throw new IllegalArgumentException("MOVZX/MOVSX widen a byte or word: " + dst + ", " + t(src));
+        }
+        String name = signed ? "movsx" : "movzx";
+        insn().size(dst.size()).op(0x0F, (signed ? 0xBE : 0xB6) + (src.size() == 2 ? 1 : 0)).modrm(dst.index(), src)
+            .done(name + " " + dst + ", " + t(src), name);
+    }
+
     public void push(Gpr reg) {
         insn().stackSize(reg.size()).opReg(0x50, reg).done("push " + reg, "push");
     }
@@ -148,6 +158,15 @@ public final class Assembler {
     public void test(Operand a, Gpr b) {
         checkSizes(b, a);
         insn().size(b.size()).op(b.size() == 1 ? 0x84 : 0x85).modrm(b.index(), a).done("test " + t(a) + ", " + b, "test");
+    }
+
+    /** BT/BTS/BTR/BTC r/m, imm8 (0F BA /4-/7); word operands and up. */
+    public void bitTest(BitOp op, Operand dst, int bit) {
+        if (dst.size() == 1) {
+            throw new IllegalArgumentException("no byte form of " + op.mnemonic());
+        }
+        insn().size(dst.size()).op(0x0F, 0xBA).modrm(op.digit(), dst).imm(bit, 1)
+            .done(op.mnemonic() + " " + t(dst) + ", " + bit, op.mnemonic());
     }
 
     /** Shift or rotate by an immediate count: D0/D1 for a count of 1, C0/C1 ib otherwise. */

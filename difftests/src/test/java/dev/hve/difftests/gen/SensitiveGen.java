@@ -1,7 +1,10 @@
 package dev.hve.difftests.gen;
 
+import dev.hve.difftests.asm.AluOp;
+import dev.hve.difftests.asm.BitOp;
 import dev.hve.difftests.asm.Mode;
 import dev.hve.difftests.guest.Layout;
+import dev.hve.difftests.guest.MmioForms;
 import dev.hve.difftests.guest.SensitiveSteps;
 import dev.hve.difftests.guest.Step;
 import java.util.List;
@@ -36,6 +39,7 @@ public final class SensitiveGen {
             Pair.of(4, portIo()),
             Pair.of(3, stringIo()),
             Pair.of(3, mmio(mode)),
+            Pair.of(3, mmioForms(mode)),
             Pair.of(2, cpuid()),
             Pair.of(2, Generate.constant(new SensitiveSteps.Hlt())),
             Pair.of(3, Generate.booleans().map(SensitiveSteps.InterruptFlag::new)),
@@ -68,6 +72,55 @@ public final class SensitiveGen {
             Generate.booleans().zip(Generate.booleans(), Pick.addr(mode, reg), slot, Pick.imm(size),
                 (write, immediate, form, s, value) -> new SensitiveSteps.Mmio(write, write && immediate, reg, size, form, s * 8,
                     value))));
+    }
+
+    /** The non-MOV MMIO forms, each with operand sizes it accepts. */
+    static Gen<Step> mmioForms(Mode mode) {
+        Gen<Integer> slot = Generate.range(0, Layout.MMIO_SIZE / 8 - 1);
+        Gen<MmioForms.Shape> shapes = Generate.enumValues(MmioForms.Shape.class);
+        return shapes.flatMap(shape -> memorySize(mode, shape).flatMap(size -> registerSize(mode, shape, size)
+            .flatMap(registerSize -> Pick.reg(mode, registerSize).flatMap(reg ->
+                Generate.range(0, operations(shape) - 1).zip(Pick.addr(mode, reg), slot, value(shape, size, registerSize),
+                    (op, form, s, value) -> new MmioForms.Access(shape, op, reg, size, registerSize, form, s * 8, value))))));
+    }
+
+    private static Gen<Integer> memorySize(Mode mode, MmioForms.Shape shape) {
+        return switch (shape) {
+            case MOVZX, MOVSX -> Generate.pick(List.of(1, 2));
+            case BIT_TEST -> Pick.wideSize(mode);
+            default -> Pick.size(mode);
+        };
+    }
+
+    /** MOVZX/MOVSX write a wider register than they read; every other form uses one size. */
+    private static Gen<Integer> registerSize(Mode mode, MmioForms.Shape shape, int size) {
+        if (shape != MmioForms.Shape.MOVZX && shape != MmioForms.Shape.MOVSX) {
+            return Generate.constant(size);
+        }
+        List<Integer> wider = new java.util.ArrayList<>();
+        for (int r : mode == Mode.BITS64 ? new int[] {2, 4, 8} : new int[] {2, 4}) {
+            if (r > size) {
+                wider.add(r);
+            }
+        }
+        return Generate.pick(wider);
+    }
+
+    private static int operations(MmioForms.Shape shape) {
+        return switch (shape) {
+            case ALU_TO_MEMORY, ALU_FROM_MEMORY, ALU_IMMEDIATE -> AluOp.values().length;
+            case BIT_TEST -> BitOp.values().length;
+            case UNARY -> 4; // INC, DEC, NOT, NEG
+            default -> 1;
+        };
+    }
+
+    /** A register value or an immediate; for BT* an in-range bit offset. */
+    private static Gen<Long> value(MmioForms.Shape shape, int size, int registerSize) {
+        if (shape == MmioForms.Shape.BIT_TEST) {
+            return Generate.longRange(0, 8L * size - 1);
+        }
+        return shape == MmioForms.Shape.ALU_IMMEDIATE ? Pick.imm(size) : Pick.movImm(registerSize);
     }
 
     static Gen<Step> cpuid() {

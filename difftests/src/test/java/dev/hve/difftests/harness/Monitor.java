@@ -7,12 +7,17 @@ import dev.hve.api.VendorRecord;
 import dev.hve.api.Vcpu;
 import dev.hve.api.Vm;
 import dev.hve.api.VmExit;
+import dev.hve.api.device.MmioDevice;
 import dev.hve.api.spi.BackendProvider;
 import dev.hve.difftests.asm.Assembler;
 import dev.hve.difftests.asm.Emitted;
+import dev.hve.emulator.cpuid.CpuModels;
+import dev.hve.platform.dispatch.MmioEmulation;
+import dev.hve.platform.mmio.MmioBus;
 import dev.hve.difftests.guest.GuestImage;
 import dev.hve.difftests.guest.InitialState;
 import dev.hve.difftests.guest.Layout;
+import dev.hve.difftests.guest.MmioForms;
 import dev.hve.difftests.guest.SensitiveSteps.MmioOp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,6 +59,7 @@ public final class Monitor {
     private long clock;
     private int nextArrival;
     private boolean injected;
+    private MmioEmulation emulation;
 
     private Monitor(Backend backend, Scenario scenario) {
         this.backend = backend;
@@ -243,10 +249,13 @@ public final class Monitor {
         return null;
     }
 
-    /** Emulates the MOV the program tagged at {@code rip}, against the recording device. */
+    /**
+     * Emulates the MMIO instruction the program tagged at {@code rip} against the recording
+     * device: a MOV itself, every other form through the platform's MMIO emulation.
+     */
     private String mmio(VmExit.MmioAccess m, long rip) {
         Emitted instruction = instructions.get(rip);
-        if (instruction == null || !(instruction.tag() instanceof MmioOp op)) {
+        if (instruction == null || !(instruction.tag() instanceof MmioOp || instruction.tag() instanceof MmioForms.Emulated)) {
             return String.format("mmio at 0x%x from an instruction the harness cannot emulate (rip 0x%x)",
                 m.guestPhysicalAddress(), rip);
         }
@@ -256,6 +265,11 @@ public final class Monitor {
                 return "decode-assist bytes differ from the instruction at rip 0x" + Long.toHexString(rip);
             }
         }
+        if (instruction.tag() instanceof MmioForms.Emulated) {
+            mmioEmulation().emulate(vcpu, m);
+            return null;
+        }
+        MmioOp op = (MmioOp) instruction.tag();
         Register reg = Register.gpr(op.reg());
         if (op.write()) {
             long value = op.immediate() ? op.immediateValue() : vcpu.register(reg);
@@ -266,6 +280,34 @@ public final class Monitor {
         // VT-x reports no instruction length for EPT violations: the monitor advances RIP itself.
         vcpu.setRegister(Register.RIP, rip + instruction.length());
         return null;
+    }
+
+    /**
+     * The MMIO decode a monitor uses, over a bus whose one device is the recording device. One
+     * CPU model for both backends: the forms generated decode the same on every vendor.
+     */
+    private MmioEmulation mmioEmulation() {
+        if (emulation == null) {
+            MmioBus bus = new MmioBus();
+            bus.register(Layout.MMIO, Layout.MMIO_SIZE, new MmioDevice() {
+                @Override
+                public String name() {
+                    return "recorder";
+                }
+
+                @Override
+                public long read(long offset, int size) {
+                    return devices.mmioRead(Layout.MMIO + offset, size);
+                }
+
+                @Override
+                public void write(long offset, int size, long value) {
+                    devices.mmioWrite(Layout.MMIO + offset, size, value);
+                }
+            });
+            emulation = new MmioEmulation(CpuModels.intel(), vm.memory(), bus);
+        }
+        return emulation;
     }
 
     /** A write of {@code size} bytes to a register: 8/16-bit writes merge, 32-bit writes zero-extend. */

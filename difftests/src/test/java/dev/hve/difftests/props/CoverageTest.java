@@ -1,17 +1,24 @@
 package dev.hve.difftests.props;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hve.api.ExitKind;
 import dev.hve.api.VmExit;
+import dev.hve.difftests.asm.Emitted;
 import dev.hve.difftests.gen.ScenarioGen;
+import dev.hve.difftests.guest.MmioForms;
 import dev.hve.difftests.harness.Backend;
+import dev.hve.difftests.harness.ExitEvent;
 import dev.hve.difftests.harness.Monitor;
 import dev.hve.difftests.harness.RunResult;
 import dev.hve.difftests.harness.Scenario;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +79,29 @@ class CoverageTest {
             assertTrue(vectors.contains(vector), "no intercepted exception " + vector + "; seen " + vectors);
         }
         assertTrue(done >= SAMPLE / 2, "only " + done + " of " + SAMPLE + " runs reached the done port; others ended:\n" + abnormal);
+    }
+
+    @Test
+    void everyMmioFormReachesTheMonitorAndIsEmulated() {
+        // Each non-MOV MMIO form must really exit and be emulated: an access the monitor could
+        // not emulate would end the run with "... cannot emulate".
+        Set<MmioForms.Shape> exited = EnumSet.noneOf(MmioForms.Shape.class);
+        for (Scenario s : Pbt.samples(ScenarioGen.scenarios(), Pbt.DEFAULT_SEED, SAMPLE)) {
+            RunResult r = Monitor.run(Backend.SVM, s);
+            assertFalse(r.end().contains("cannot emulate"), r.end());
+            Map<Long, MmioForms.Shape> shapes = new HashMap<>();
+            for (Emitted e : s.program().assemble(Backend.SVM.hypercall()).listing()) {
+                if (e.tag() instanceof MmioForms.Emulated tag) {
+                    shapes.put(e.address(), tag.shape());
+                }
+            }
+            for (ExitEvent e : r.exits()) {
+                MmioForms.Shape shape = shapes.get(e.rip());
+                if (shape != null && e.kind().equals(ExitKind.MMIO.label())) {
+                    exited.add(shape);
+                }
+            }
+        }
+        assertEquals(EnumSet.allOf(MmioForms.Shape.class), exited, "MMIO forms that exited and were emulated");
     }
 }
