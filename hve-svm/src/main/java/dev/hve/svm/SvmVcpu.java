@@ -45,6 +45,7 @@ public final class SvmVcpu implements Vcpu {
     private final SoftwareSaveArea software = new SoftwareSaveArea();
     private final Vmrun vmrun;
     private final GuestRegisters registers;
+    private final NmiMasking nmi;
     private InterceptConfig config;
     /** An event the monitor queued while EVENTINJ still held a re-injection (EVENTINJ format). */
     private long queuedEvent;
@@ -62,6 +63,7 @@ public final class SvmVcpu implements Vcpu {
         controls.attach(core);
         this.vmrun = new Vmrun(vmcb, core, controls, vm.features(), software);
         this.registers = new GuestRegisters(vmcb, software);
+        this.nmi = new NmiMasking(vmcb);
         initializeVmcb();
     }
 
@@ -97,15 +99,24 @@ public final class SvmVcpu implements Vcpu {
         long start = core.retiredInstructions();
         while (true) {
             long remaining = instructionBudget - (core.retiredInstructions() - start);
-            long exitCode = vmrun(remaining);
+            boolean step = nmi.beforeVmrun(!EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)));
+            long before = core.retiredInstructions();
+            long exitCode = vmrun(step ? Math.min(remaining, 1) : remaining);
             if (exitCode == SvmExitCode.VMEXIT_INVALID) {
                 return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), vmrun.lastFailure());
             }
+            nmi.afterVmrun(exitCode, core.retiredInstructions() != before);
             reinjectInterruptedEvent();
+            if (step && exitCode == SvmExitCode.VMEXIT_INTR && remaining > 1) {
+                continue; // the end of a single-instruction run for a held NMI, not of the budget
+            }
             switch (FirstLevelExitHandler.internalAction(vmcb, software, config)) {
                 case NONE:
                     return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), null);
                 case PASS_THROUGH:
+                    if (exitCode == SvmExitCode.VMEXIT_IRET) {
+                        nmi.iretIntercepted();
+                    }
                     controls.bypassOnce(vmcb.read64(VmcbLayout.RIP));
                     break;
                 case RAISE_UD:
@@ -187,7 +198,9 @@ public final class SvmVcpu implements Vcpu {
         if (event instanceof Event.ExternalInterrupt interrupt) {
             encoded = EventInj.encode(EventInj.TYPE_INTR, interrupt.vector(), false, 0);
         } else if (event instanceof Event.Nmi) {
-            encoded = EventInj.encode(EventInj.TYPE_NMI, 2, false, 0);
+            // Not simply EVENTINJ: the backend keeps NMI masking itself (see NmiMasking).
+            nmi.inject(!EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)));
+            return;
         } else if (event instanceof Event.HardwareException exception) {
             // EV is set exactly when the processor would push an error code for this vector in the
             // guest's mode: protected mode only (§15.20, EV).
@@ -218,7 +231,7 @@ public final class SvmVcpu implements Vcpu {
     public boolean interruptible() {
         return (vmcb.read64(VmcbLayout.RFLAGS) & CpuState.IF) != 0
             && (vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & VintrControl.INTERRUPT_SHADOW) == 0
-            && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)) && queuedEvent == 0;
+            && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)) && queuedEvent == 0 && !nmi.pending();
     }
 
     /**

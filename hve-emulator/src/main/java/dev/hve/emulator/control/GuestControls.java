@@ -153,6 +153,15 @@ public interface GuestControls {
     }
 
     /**
+     * IRET, IRETD or IRETQ, after the virtual-8086 IOPL check and before anything is popped (the
+     * SVM IRET intercept, APM Vol. 2 §15.9; a hypervisor uses it to learn when the guest's NMI
+     * handler returns, §15.20).
+     */
+    default boolean iret(int length) {
+        return false;
+    }
+
+    /**
      * An exception about to be delivered to the guest (vectors 0-31), including those raised
      * while delivering another event.
      *

@@ -61,6 +61,7 @@ public final class FirstLevelExitHandler {
             || code == SvmExitCode.VMEXIT_INVD || code == SvmExitCode.VMEXIT_RDPMC || code == SvmExitCode.VMEXIT_ICEBP
             || code == SvmExitCode.VMEXIT_MONITOR || code == SvmExitCode.VMEXIT_MWAIT
             || code == SvmExitCode.VMEXIT_MWAIT_CONDITIONAL || code == SvmExitCode.VMEXIT_RDPRU
+            || code == SvmExitCode.VMEXIT_IRET
             || (code >= SvmExitCode.VMEXIT_CR0_READ && code < SvmExitCode.VMEXIT_EXCP0)) {
             // The common API has no exit kind for these yet; the hypervisor carries them out.
             return Internal.PASS_THROUGH;

@@ -311,6 +311,11 @@ public final class SvmGuestControls implements GuestControls {
     }
 
     @Override
+    public boolean iret(int length) {
+        return instruction(intercepted3(InterceptBits.IRET), SvmExitCode.VMEXIT_IRET, 0, length);
+    }
+
+    @Override
     public boolean exception(int vector, boolean hasErrorCode, int errorCode, long faultAddress) {
         if ((interceptExceptions >>> vector & 1) == 0) {
             return false;
