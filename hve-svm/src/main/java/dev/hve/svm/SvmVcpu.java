@@ -15,6 +15,7 @@ import dev.hve.svm.entry.GuestStateTransfer;
 import dev.hve.svm.entry.SoftwareSaveArea;
 import dev.hve.svm.event.EventInj;
 import dev.hve.svm.exit.FirstLevelExitHandler;
+import dev.hve.svm.exit.HostEvent;
 import dev.hve.svm.exit.SvmExitCode;
 import dev.hve.svm.exit.SvmGuestControls;
 import dev.hve.svm.intercept.InterceptBits;
@@ -142,6 +143,16 @@ public final class SvmVcpu implements Vcpu {
         long exitCode = vmrun.run(instructionBudget);
         controls.clearBypass();
         return exitCode;
+    }
+
+    /**
+     * A physical event arrives at this vCPU's processor while it runs the guest (a host NMI, SMI,
+     * INIT, or a host device's interrupt); see {@link HostEvent}. With the backend's own
+     * intercepts an NMI, SMI or INIT exits and is dealt with by the backend, and an INTR ends the
+     * run as {@link VmExit.Preempted}.
+     */
+    public void raiseHostEvent(HostEvent event) {
+        vmrun.raise(event);
     }
 
     /** The backend, as hypervisor, points N_CR3 at the VM's current nested tables. */
