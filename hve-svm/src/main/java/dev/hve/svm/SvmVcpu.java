@@ -3,6 +3,7 @@ package dev.hve.svm;
 import dev.hve.api.DescriptorTable;
 import dev.hve.api.Event;
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.InternalExitListener;
 import dev.hve.api.Register;
 import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
@@ -15,6 +16,7 @@ import dev.hve.svm.entry.GuestStateTransfer;
 import dev.hve.svm.entry.SoftwareSaveArea;
 import dev.hve.svm.event.EventInj;
 import dev.hve.svm.exit.FirstLevelExitHandler;
+import dev.hve.svm.exit.FirstLevelExitHandler.Internal;
 import dev.hve.svm.exit.HostEvent;
 import dev.hve.svm.exit.SvmExitCode;
 import dev.hve.svm.exit.SvmGuestControls;
@@ -48,6 +50,7 @@ public final class SvmVcpu implements Vcpu {
     private final GuestRegisters registers;
     private final NmiMasking nmi;
     private InterceptConfig config;
+    private InternalExitListener internalExitListener;
     /** An event the monitor queued while EVENTINJ still held a re-injection (EVENTINJ format). */
     private long queuedEvent;
     private long completedByMonitor;
@@ -108,10 +111,13 @@ public final class SvmVcpu implements Vcpu {
             }
             nmi.afterVmrun(exitCode, core.retiredInstructions() != before);
             reinjectInterruptedEvent();
-            if (step && exitCode == SvmExitCode.VMEXIT_INTR && remaining > 1) {
-                continue; // the end of a single-instruction run for a held NMI, not of the budget
+            // The end of a single-instruction run for a held NMI is not the end of the budget.
+            Internal action = step && exitCode == SvmExitCode.VMEXIT_INTR && remaining > 1 ? Internal.RESUME
+                : FirstLevelExitHandler.internalAction(vmcb, software, config);
+            if (action != Internal.NONE && internalExitListener != null) {
+                internalExitListener.internalExit(this, vmcb.read64(VmcbLayout.RIP), lastExitRecord());
             }
-            switch (FirstLevelExitHandler.internalAction(vmcb, software, config)) {
+            switch (action) {
                 case NONE:
                     return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), null);
                 case PASS_THROUGH:
@@ -179,6 +185,12 @@ public final class SvmVcpu implements Vcpu {
         if (EventInj.type(interrupted) == EventInj.TYPE_SOFTWARE_INTERRUPT) {
             vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + vmrun.interruptedInstructionLength());
         }
+    }
+
+    /** Told of every exit {@link #run} carries out itself, before it does; null for none. */
+    @Override
+    public void setInternalExitListener(InternalExitListener listener) {
+        this.internalExitListener = listener;
     }
 
     @Override
