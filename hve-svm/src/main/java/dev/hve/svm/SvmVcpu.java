@@ -3,6 +3,7 @@ package dev.hve.svm;
 import dev.hve.api.DescriptorTable;
 import dev.hve.api.Event;
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.InternalExitListener;
 import dev.hve.api.Register;
 import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
@@ -15,6 +16,8 @@ import dev.hve.svm.entry.GuestStateTransfer;
 import dev.hve.svm.entry.SoftwareSaveArea;
 import dev.hve.svm.event.EventInj;
 import dev.hve.svm.exit.FirstLevelExitHandler;
+import dev.hve.svm.exit.FirstLevelExitHandler.Internal;
+import dev.hve.svm.exit.HostEvent;
 import dev.hve.svm.exit.SvmExitCode;
 import dev.hve.svm.exit.SvmGuestControls;
 import dev.hve.svm.intercept.InterceptBits;
@@ -45,7 +48,9 @@ public final class SvmVcpu implements Vcpu {
     private final SoftwareSaveArea software = new SoftwareSaveArea();
     private final Vmrun vmrun;
     private final GuestRegisters registers;
+    private final NmiMasking nmi;
     private InterceptConfig config;
+    private InternalExitListener internalExitListener;
     /** An event the monitor queued while EVENTINJ still held a re-injection (EVENTINJ format). */
     private long queuedEvent;
     private long completedByMonitor;
@@ -62,6 +67,7 @@ public final class SvmVcpu implements Vcpu {
         controls.attach(core);
         this.vmrun = new Vmrun(vmcb, core, controls, vm.features(), software);
         this.registers = new GuestRegisters(vmcb, software);
+        this.nmi = new NmiMasking(vmcb);
         initializeVmcb();
     }
 
@@ -97,15 +103,27 @@ public final class SvmVcpu implements Vcpu {
         long start = core.retiredInstructions();
         while (true) {
             long remaining = instructionBudget - (core.retiredInstructions() - start);
-            long exitCode = vmrun(remaining);
+            boolean step = nmi.beforeVmrun(!EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)));
+            long before = core.retiredInstructions();
+            long exitCode = vmrun(step ? Math.min(remaining, 1) : remaining);
             if (exitCode == SvmExitCode.VMEXIT_INVALID) {
                 return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), vmrun.lastFailure());
             }
+            nmi.afterVmrun(exitCode, core.retiredInstructions() != before);
             reinjectInterruptedEvent();
-            switch (FirstLevelExitHandler.internalAction(vmcb, software, config)) {
+            // The end of a single-instruction run for a held NMI is not the end of the budget.
+            Internal action = step && exitCode == SvmExitCode.VMEXIT_INTR && remaining > 1 ? Internal.RESUME
+                : FirstLevelExitHandler.internalAction(vmcb, software, config);
+            if (action != Internal.NONE && internalExitListener != null) {
+                internalExitListener.internalExit(this, vmcb.read64(VmcbLayout.RIP), lastExitRecord());
+            }
+            switch (action) {
                 case NONE:
                     return FirstLevelExitHandler.commonExit(vmcb, software, vm.paging().ram(), null);
                 case PASS_THROUGH:
+                    if (exitCode == SvmExitCode.VMEXIT_IRET) {
+                        nmi.iretIntercepted();
+                    }
                     controls.bypassOnce(vmcb.read64(VmcbLayout.RIP));
                     break;
                 case RAISE_UD:
@@ -133,6 +151,16 @@ public final class SvmVcpu implements Vcpu {
         return exitCode;
     }
 
+    /**
+     * A physical event arrives at this vCPU's processor while it runs the guest (a host NMI, SMI,
+     * INIT, or a host device's interrupt); see {@link HostEvent}. With the backend's own
+     * intercepts an NMI, SMI or INIT exits and is dealt with by the backend, and an INTR ends the
+     * run as {@link VmExit.Preempted}.
+     */
+    public void raiseHostEvent(HostEvent event) {
+        vmrun.raise(event);
+    }
+
     /** The backend, as hypervisor, points N_CR3 at the VM's current nested tables. */
     private void publishNestedPaging() {
         long nCr3 = vm.paging().nCr3();
@@ -157,6 +185,12 @@ public final class SvmVcpu implements Vcpu {
         if (EventInj.type(interrupted) == EventInj.TYPE_SOFTWARE_INTERRUPT) {
             vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + vmrun.interruptedInstructionLength());
         }
+    }
+
+    /** Told of every exit {@link #run} carries out itself, before it does; null for none. */
+    @Override
+    public void setInternalExitListener(InternalExitListener listener) {
+        this.internalExitListener = listener;
     }
 
     @Override
@@ -187,7 +221,9 @@ public final class SvmVcpu implements Vcpu {
         if (event instanceof Event.ExternalInterrupt interrupt) {
             encoded = EventInj.encode(EventInj.TYPE_INTR, interrupt.vector(), false, 0);
         } else if (event instanceof Event.Nmi) {
-            encoded = EventInj.encode(EventInj.TYPE_NMI, 2, false, 0);
+            // Not simply EVENTINJ: the backend keeps NMI masking itself (see NmiMasking).
+            nmi.inject(!EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)));
+            return;
         } else if (event instanceof Event.HardwareException exception) {
             // EV is set exactly when the processor would push an error code for this vector in the
             // guest's mode: protected mode only (§15.20, EV).
@@ -218,7 +254,7 @@ public final class SvmVcpu implements Vcpu {
     public boolean interruptible() {
         return (vmcb.read64(VmcbLayout.RFLAGS) & CpuState.IF) != 0
             && (vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & VintrControl.INTERRUPT_SHADOW) == 0
-            && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)) && queuedEvent == 0;
+            && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)) && queuedEvent == 0 && !nmi.pending();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.hve.svm.entry.GuestStateTransfer;
 import dev.hve.svm.entry.SoftwareSaveArea;
 import dev.hve.svm.entry.VmrunChecks;
 import dev.hve.svm.event.EventInj;
+import dev.hve.svm.exit.HostEvent;
 import dev.hve.svm.exit.SvmExitCode;
 import dev.hve.svm.exit.SvmGuestControls;
 import dev.hve.svm.vmcb.Vmcb;
@@ -27,6 +28,7 @@ import dev.hve.svm.vmcb.VmcbLayout;
 final class Vmrun {
 
     private static final long CR0_PG = CpuState.CR0_PG;
+    private static final HostEvent[] HOST_EVENTS = HostEvent.values();
 
     private final Vmcb vmcb;
     private final X86Core core;
@@ -37,6 +39,8 @@ final class Vmrun {
     private boolean interruptedSoftwareException;
     private int interruptedInstructionLength;
     private long lastNcr3 = -1;
+    /** Physical events pending at the processor, a bit per {@link HostEvent} ordinal. */
+    private int hostEvents;
 
     Vmrun(Vmcb vmcb, X86Core core, SvmGuestControls controls, HostFeatures features, SoftwareSaveArea software) {
         this.vmcb = vmcb;
@@ -58,6 +62,16 @@ final class Vmrun {
     /** For an interrupted INTn: its length, so that a re-injection can rebuild nRIP. */
     int interruptedInstructionLength() {
         return interruptedInstructionLength;
+    }
+
+    /**
+     * A physical event arrives at the processor (the host's NMI, SMI, INIT or a device
+     * interrupt). It is recognized at the next VMRUN; an intercepted one exits there and is the
+     * host's to handle, so it is no longer pending for the guest. One that is not intercepted
+     * stays pending: the model has no way to take it inside the guest.
+     */
+    void raise(HostEvent event) {
+        hostEvents |= 1 << event.ordinal();
     }
 
     /** Which consistency check the last VMEXIT_INVALID came from. */
@@ -101,6 +115,18 @@ final class Vmrun {
 
     private void enterGuest(long budget) {
         long event = vmcb.read64(VmcbLayout.EVENTINJ);
+        if (takeHostEvent()) {
+            // A physical event pending at VMRUN is taken before the injected event is delivered;
+            // EVENTINJ was consumed, so EXITINTINFO hands it back to the hypervisor (§15.7.2, §15.20).
+            interruptedSoftwareException = false;
+            interruptedInstructionLength = 0;
+            if (EventInj.valid(event)) {
+                vmcb.write64(VmcbLayout.EVENTINJ, 0);
+                vmcb.write64(VmcbLayout.EXITINTINFO, event);
+                interruptedInstructionLength = injectedLength(event);
+            }
+            return;
+        }
         if (EventInj.valid(event)) {
             // The injected event is consumed by this VMRUN (§15.20); were its delivery cut short,
             // EXITINTINFO reports it.
@@ -125,6 +151,17 @@ final class Vmrun {
             return;
         }
         recordInterruptedDelivery(core.instructionLength());
+    }
+
+    /** The highest-priority pending physical event whose intercept is set, as a #VMEXIT. */
+    private boolean takeHostEvent() {
+        for (HostEvent candidate : HOST_EVENTS) {
+            if ((hostEvents & 1 << candidate.ordinal()) != 0 && controls.hostEvent(candidate)) {
+                hostEvents &= ~(1 << candidate.ordinal());
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.hve.difftests.guest.SensitiveSteps;
 import dev.hve.difftests.guest.Step;
 import dev.hve.difftests.guest.SwitchStack;
 import dev.hve.difftests.harness.Arrival;
-import dev.hve.difftests.harness.Tolerances;
 import dev.hve.difftests.harness.Scenario;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +39,7 @@ public final class ScenarioGen {
                 Pair.of(1, Generate.constant(new SensitiveSteps.Hlt()))));
             Gen<List<Step>> steps = SourceDSL.lists().of(step).ofSizeBetween(1, 16);
             Gen<Boolean> demand = mode == Mode.BITS64 ? Generate.booleans() : Generate.constant(false);
-            Gen<List<Arrival>> arrivals = SourceDSL.lists().of(Generate.longRange(0, 120).zip(events(), Arrival::new)).ofSizeBetween(1, 3)
-                .map(Tolerances::atMostOneNmi);
+            Gen<List<Arrival>> arrivals = SourceDSL.lists().of(Generate.longRange(0, 120).zip(events(), Arrival::new)).ofSizeBetween(1, 3);
             return steps.zip(demand, arrivals, ConfigGen.configs(), (s, d, a, c) -> {
                 List<Step> all = new ArrayList<>();
                 if (d) {

@@ -135,11 +135,6 @@ public final class Monitor {
         if (next == null) {
             return;
         }
-        boolean inShadow = (vcpu.register(Register.RFLAGS) & 0x200) != 0 && !vcpu.interruptible();
-        if (next instanceof Event.Nmi && inShadow && Tolerances.holdNmiInShadow()) {
-            vcpu.requestInterruptWindow(true);
-            return;
-        }
         if (next instanceof Event.ExternalInterrupt && !vcpu.interruptible()) {
             vcpu.requestInterruptWindow(true);
             return;

@@ -16,18 +16,17 @@ import dev.hve.difftests.harness.Differential;
 import dev.hve.difftests.harness.Scenario;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * Divergences the properties found that are still open (README, "Findings"), each reduced to its
- * shrunk reproducer. Disabled so the build stays green; the owner of the fix enables the test.
+ * Divergences the properties found (README, "Findings"), each reduced to its shrunk reproducer. An
+ * open one is disabled so the build stays green; the owner of the fix enables it, and it stays as
+ * a regression test.
  */
 class OpenFindingsTest {
 
-    /** Finding 6, first half: SVM nests a second NMI inside the first NMI's handler; VMX holds it until the handler's IRET. */
+    /** Finding 6, first half, fixed: a second NMI waits for the first handler's IRET on both backends. */
     @Test
-    @Disabled("open finding 6: SvmVcpu.inject(Nmi) ignores NMI blocking")
     void aSecondNmiWaitsForTheFirstHandlersIret() {
         GuestProgram empty = new GuestProgram(Mode.BITS16, List.of(), null);
         Scenario twoNmis = new Scenario(empty, ConfigGen.everything(),
@@ -36,12 +35,10 @@ class OpenFindingsTest {
     }
 
     /**
-     * Finding 6, second half: an NMI arriving right after STI. SVM delivers
-     * it in the STI shadow, before OUT; VMX holds it until the shadow ends, and the run is over by
-     * then. Run with -Dhve.pbt.strict=true so the monitor does not hold the NMI back itself.
+     * Finding 6, second half, fixed: an NMI arriving right after STI waits for the shadow to end on
+     * both backends (SVM used to deliver it in the STI shadow, before OUT).
      */
     @Test
-    @Disabled("open finding 6: SvmVcpu.inject(Nmi) ignores the STI shadow")
     void anNmiInAnStiShadowWaitsForTheShadowToEnd() {
         GuestProgram stiThenDone = new GuestProgram(Mode.BITS32, List.of(new SensitiveSteps.InterruptFlag(false),
             new SensitiveSteps.InterruptFlag(true)), null);

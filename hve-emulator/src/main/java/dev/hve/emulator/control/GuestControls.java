@@ -153,6 +153,80 @@ public interface GuestControls {
     }
 
     /**
+     * INT n (CD ib), after its virtual-8086 IOPL check and before the IDT is read. INT3, INTO and
+     * INT1 are exceptions, not INT n: they go through {@link #exception} (INT1 also through
+     * {@link #icebp}).
+     */
+    default boolean softwareInterrupt(int vector, int length) {
+        return false;
+    }
+
+    /** INT1 / ICEBP (F1), before its #DB is raised. */
+    default boolean icebp(int length) {
+        return false;
+    }
+
+    /** PUSHF/PUSHFD/PUSHFQ, after the virtual-8086 IOPL check and before the push. */
+    default boolean pushf(int length) {
+        return false;
+    }
+
+    /** POPF/POPFD/POPFQ, after the virtual-8086 IOPL check and before the pop. */
+    default boolean popf(int length) {
+        return false;
+    }
+
+    /**
+     * RSM (0F AA). The core is never in SMM, so returning {@code false} makes it raise #UD; a
+     * hypervisor that emulates SMM for its guest relies on the intercept coming first.
+     */
+    default boolean rsm(int length) {
+        return false;
+    }
+
+    /**
+     * MONITOR (0F 01 C8), after its CPL check (#UD) and the segment checks of the address in rAX,
+     * before the modeled CPU's missing CPUID feature makes it #UD.
+     */
+    default boolean monitor(int length) {
+        return false;
+    }
+
+    /** MWAIT (0F 01 C9), after its CPL check (#UD) and its ECX check (#GP), as {@link #monitor}. */
+    default boolean mwait(int length) {
+        return false;
+    }
+
+    /** Descriptor-table registers for {@link #descriptorTableAccess}. */
+    int TABLE_GDTR = 0;
+    int TABLE_IDTR = 1;
+    int TABLE_LDTR = 2;
+    int TABLE_TR = 3;
+
+    /**
+     * SGDT, SIDT, SLDT, STR ({@code write} false) or LGDT, LIDT, LLDT, LTR ({@code write} true),
+     * after the checks that take priority over an intercept (#UD for the 0F 00 forms outside
+     * protected mode, #GP for the loads at CPL &gt; 0) and before the memory operand is read or
+     * written. The decoded instruction (the core's {@code currentInstruction()}: ModRM, SIB,
+     * segment, address and operand size, displacement) describes the operand, which is what VMX
+     * builds its VM-exit instruction-information field and qualification from.
+     *
+     * @param table one of the {@code TABLE_*} constants
+     */
+    default boolean descriptorTableAccess(int table, boolean write, int length) {
+        return false;
+    }
+
+    /**
+     * IRET, IRETD or IRETQ, after the virtual-8086 IOPL check and before anything is popped (the
+     * SVM IRET intercept, APM Vol. 2 §15.9; a hypervisor uses it to learn when the guest's NMI
+     * handler returns, §15.20).
+     */
+    default boolean iret(int length) {
+        return false;
+    }
+
+    /**
      * An exception about to be delivered to the guest (vectors 0-31), including those raised
      * while delivering another event.
      *

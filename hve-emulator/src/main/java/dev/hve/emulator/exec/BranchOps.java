@@ -456,6 +456,12 @@ final class BranchOps {
     /** IRET / IRETD / IRETQ (SDM Vol. 2A, IRET; APM Vol. 2 §8.9.3 for long mode). */
     void iret() {
         int size = in.opSize;
+        // The IRET intercept comes after the simple checks (virtual-8086 IOPL) and before the
+        // stack reads (APM Vol. 2 §15.9; SDM Vol. 3C §26.1.2 has no IRET exit but NMI unblocking).
+        if (s.virtual8086() && Interpreter.iopl(s) != 3) {
+            throw x.gp(0); // VME is not modeled
+        }
+        ExitSignal.exitIf(x.controls.iret(in.length));
         if (legacyFar() && !s.virtual8086()) {
             long ip = x.peek(0, size);
             int cs = (int) (x.peek(size, size) & 0xFFFF);
@@ -472,9 +478,6 @@ final class BranchOps {
             return;
         }
         if (s.virtual8086()) {
-            if (Interpreter.iopl(s) != 3) {
-                throw x.gp(0); // VME is not modeled
-            }
             long ip = x.peek(0, size);
             int cs = (int) (x.peek(size, size) & 0xFFFF);
             long flags = x.peek(2L * size, size);

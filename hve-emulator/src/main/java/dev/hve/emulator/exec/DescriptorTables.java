@@ -3,6 +3,7 @@ package dev.hve.emulator.exec;
 import static dev.hve.emulator.cpu.CpuState.LDTR;
 import static dev.hve.emulator.cpu.CpuState.TR;
 
+import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.decode.Instruction;
 
@@ -32,14 +33,36 @@ final class DescriptorTables {
             throw x.ud();
         }
         switch (in.reg & 7) {
-            case 0: storeSelector(s.segmentSelector[LDTR]); return;
-            case 1: storeSelector(s.segmentSelector[TR]); return;
-            case 2: lldt((int) x.readRm(2)); return;
-            case 3: ltr((int) x.readRm(2)); return;
+            case 0:
+                intercept(GuestControls.TABLE_LDTR, false);
+                storeSelector(s.segmentSelector[LDTR]);
+                return;
+            case 1:
+                intercept(GuestControls.TABLE_TR, false);
+                storeSelector(s.segmentSelector[TR]);
+                return;
+            case 2:
+                x.requireCpl0();
+                intercept(GuestControls.TABLE_LDTR, true);
+                lldt((int) x.readRm(2));
+                return;
+            case 3:
+                x.requireCpl0();
+                intercept(GuestControls.TABLE_TR, true);
+                ltr((int) x.readRm(2));
+                return;
             case 4: verify((int) x.readRm(2), false); return;
             case 5: verify((int) x.readRm(2), true); return;
             default: throw x.ud();
         }
+    }
+
+    /**
+     * The descriptor-table intercept: after #UD and the CPL check, before the operand is touched
+     * (APM Vol. 2 §15.9; SDM Vol. 3C §26.1.1 on fault priority over VM exits).
+     */
+    private void intercept(int table, boolean write) {
+        ExitSignal.exitIf(x.controls.descriptorTableAccess(table, write, in.length));
     }
 
     private void storeSelector(int selector) {
@@ -51,7 +74,6 @@ final class DescriptorTables {
     }
 
     private void lldt(int selector) {
-        x.requireCpl0();
         if ((selector & 0xFFFC) == 0) {
             x.segments.loadNull(LDTR, selector);
             return;
@@ -73,7 +95,6 @@ final class DescriptorTables {
     }
 
     private void ltr(int selector) {
-        x.requireCpl0();
         if ((selector & 0xFFFC) == 0 || (selector & 4) != 0) {
             throw x.gp(selector & 0xFFFC);
         }
@@ -171,6 +192,7 @@ final class DescriptorTables {
 
     void loadTable(boolean gdt) {
         x.requireCpl0();
+        intercept(gdt ? GuestControls.TABLE_GDTR : GuestControls.TABLE_IDTR, true);
         int seg = in.segment();
         int limit = (int) x.read(seg, x.ea, 2);
         long base;

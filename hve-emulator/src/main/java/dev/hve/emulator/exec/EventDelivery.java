@@ -140,6 +140,9 @@ public final class EventDelivery {
         if (!int3 && s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0); // VME redirection is not modeled
         }
+        if (!int3) {
+            ExitSignal.exitIf(x.controls.softwareInterrupt(vector, x.in.length));
+        }
         EventType type = int3 ? EventType.SOFTWARE_EXCEPTION : EventType.SOFTWARE_INTERRUPT;
         fromInstruction(type, vector);
     }
@@ -151,6 +154,7 @@ public final class EventDelivery {
     }
 
     void icebp() {
+        ExitSignal.exitIf(x.controls.icebp(x.in.length));
         fromInstruction(EventType.PRIVILEGED_SOFTWARE_EXCEPTION, Fault.DB);
     }
 

@@ -14,4 +14,11 @@ public final class ExitSignal extends RuntimeException {
     private ExitSignal() {
         super("guest left guest mode", null, false, false);
     }
+
+    /** Leaves the instruction when a hook answered that the guest left guest mode. */
+    static void exitIf(boolean exited) {
+        if (exited) {
+            throw INSTANCE;
+        }
+    }
 }

@@ -374,7 +374,9 @@ public final class Interpreter implements ByteSource {
             case 0xA4: case 0xA5: integer.shld(op == 0xA4); return;
             case 0xA8: moves.pushSegment(CpuState.GS); return;
             case 0xA9: moves.popSegment(CpuState.GS); return;
-            case 0xAA: throw ud(); // RSM outside SMM
+            case 0xAA:
+                ExitSignal.exitIf(controls.rsm(in.length));
+                throw ud(); // RSM outside SMM
             case 0xAB: integer.bitTest(1, false); return;
             case 0xAC: case 0xAD: integer.shrd(op == 0xAC); return;
             case 0xAE:

@@ -2,6 +2,7 @@ package dev.hve.emulator.exec;
 
 import static dev.hve.emulator.cpu.CpuState.GS;
 
+import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.control.HypercallInstruction;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.decode.Instruction;
@@ -45,6 +46,7 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
+        exitIf(x.controls.pushf(in.length));
         long f = s.rflags & ~(CpuState.VM | CpuState.RF);
         x.push(in.opSize == 2 ? f & 0xFFFF : f, in.opSize);
     }
@@ -55,6 +57,7 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
+        exitIf(x.controls.popf(in.length));
         long v = x.peek(0, size);
         long modifiable = FLAGS_ALWAYS | CpuState.AC | CpuState.ID;
         int iopl = Interpreter.iopl(s);
@@ -237,8 +240,14 @@ final class SystemOps {
         int reg = in.reg & 7;
         if (in.mod != 3) {
             switch (reg) {
-                case 0: x.tables.storeTable(s.gdtrBase, s.gdtrLimit); return;
-                case 1: x.tables.storeTable(s.idtrBase, s.idtrLimit); return;
+                case 0:
+                    exitIf(x.controls.descriptorTableAccess(GuestControls.TABLE_GDTR, false, in.length));
+                    x.tables.storeTable(s.gdtrBase, s.gdtrLimit);
+                    return;
+                case 1:
+                    exitIf(x.controls.descriptorTableAccess(GuestControls.TABLE_IDTR, false, in.length));
+                    x.tables.storeTable(s.idtrBase, s.idtrLimit);
+                    return;
                 case 2: case 3: x.tables.loadTable(reg == 2); return;
                 case 4: x.writeRm(2, s.cr0 & 0xFFFF); return;
                 case 6: x.controlRegs.lmsw(x.readRm(2)); return;
@@ -249,6 +258,8 @@ final class SystemOps {
         int modrm = 0xC0 | (reg << 3) | (in.rm & 7);
         switch (modrm) {
             case 0xC1: hypercall(HypercallInstruction.VMCALL); return;
+            case 0xC8: monitor(); return;
+            case 0xC9: mwait(); return;
             case 0xC2: virtualization("VMLAUNCH"); return;
             case 0xC3: virtualization("VMRESUME"); return;
             case 0xC4: virtualization("VMXOFF"); return;
@@ -274,8 +285,35 @@ final class SystemOps {
                     x.controlRegs.lmsw(x.reg(2, in.rm));
                     return;
                 }
-                throw x.ud(); // MONITOR/MWAIT are not advertised
+                throw x.ud();
         }
+    }
+
+    /**
+     * MONITOR: CPL 0 only (#UD otherwise, AMD's MonMwaitUserEn being clear), then the segment
+     * checks of DS:rAX, then the intercept; SVM checks these faults before the intercept (APM
+     * Vol. 2 §15.9), and the physical processor has MONITOR whatever the modeled CPUID says.
+     * Carried out by the core, it is #UD: the modeled CPU does not advertise MONITOR/MWAIT.
+     */
+    private void monitor() {
+        if (s.cpl != 0) {
+            throw x.ud();
+        }
+        x.linear(in.segment(), s.gpr[0] & Alu.mask(in.addrSize), 1, false);
+        exitIf(x.controls.monitor(in.length));
+        throw x.ud();
+    }
+
+    /** MWAIT: CPL 0 only, ECX bits other than bit 0 (interrupts as break events) reserved: #GP. */
+    private void mwait() {
+        if (s.cpl != 0) {
+            throw x.ud();
+        }
+        if ((s.gpr[1] & 0xFFFF_FFFEL) != 0) {
+            throw x.gp(0);
+        }
+        exitIf(x.controls.mwait(in.length));
+        throw x.ud();
     }
 
     private void invlpg() {

@@ -61,8 +61,11 @@ public final class FirstLevelExitHandler {
             || code == SvmExitCode.VMEXIT_INVD || code == SvmExitCode.VMEXIT_RDPMC || code == SvmExitCode.VMEXIT_ICEBP
             || code == SvmExitCode.VMEXIT_MONITOR || code == SvmExitCode.VMEXIT_MWAIT
             || code == SvmExitCode.VMEXIT_MWAIT_CONDITIONAL || code == SvmExitCode.VMEXIT_RDPRU
+            || code == SvmExitCode.VMEXIT_IRET
+            || (code >= SvmExitCode.VMEXIT_IDTR_READ && code <= SvmExitCode.VMEXIT_TR_WRITE)
             || (code >= SvmExitCode.VMEXIT_CR0_READ && code < SvmExitCode.VMEXIT_EXCP0)) {
-            // The common API has no exit kind for these yet; the hypervisor carries them out.
+            // The common API has no exit kind for these (SensitiveInstruction asks for them): the
+            // hypervisor carries them out. IRET is the backend's own, for NMI masking.
             return Internal.PASS_THROUGH;
         }
         return Internal.NONE;

@@ -31,6 +31,15 @@ public final class SvmGuestControls implements GuestControls {
     /** Decode assists: MOV CRx exits set bit 63 of EXITINFO1 and the GPR number in bits 3:0. */
     static final long CR_MOV = 1L << 63;
     private static final long CR0_TS_MP = CpuState.CR0_TS | CpuState.CR0_MP;
+    /** SVM orders the tables IDTR, GDTR, LDTR, TR; indexed by the core's {@code TABLE_*}. */
+    private static final int[] DESCRIPTOR_TABLE_ORDER = new int[4];
+
+    static {
+        DESCRIPTOR_TABLE_ORDER[TABLE_IDTR] = 0;
+        DESCRIPTOR_TABLE_ORDER[TABLE_GDTR] = 1;
+        DESCRIPTOR_TABLE_ORDER[TABLE_LDTR] = 2;
+        DESCRIPTOR_TABLE_ORDER[TABLE_TR] = 3;
+    }
 
     private final Vmcb vmcb;
     private final HostMemory memory;
@@ -113,6 +122,20 @@ public final class SvmGuestControls implements GuestControls {
             return false;
         }
         recorder.record(SvmExitCode.VMEXIT_INTR, 0, 0, 0);
+        return true;
+    }
+
+    /**
+     * A physical SMI, INIT, NMI or INTR while the guest runs: #VMEXIT with that EXITCODE if its
+     * intercept is set (§15.13). EXITINFO1 and EXITINFO2 are 0 (for SMI: not an I/O SMI).
+     *
+     * @return true when guest mode was left
+     */
+    public boolean hostEvent(HostEvent event) {
+        if (!intercepted3(event.interceptBit())) {
+            return false;
+        }
+        recorder.record(event.exitCode(), 0, 0, 0);
         return true;
     }
 
@@ -308,6 +331,65 @@ public final class SvmGuestControls implements GuestControls {
                 // Intel's VMX instructions do not exist on this processor: #UD.
                 return false;
         }
+    }
+
+    @Override
+    public boolean softwareInterrupt(int vector, int length) {
+        // Decode assist: EXITINFO1 holds the INTn's vector (§15.33).
+        return instruction(intercepted3(InterceptBits.INTN), SvmExitCode.VMEXIT_SWINT,
+            features.decodeAssists() ? vector & 0xFF : 0, length);
+    }
+
+    @Override
+    public boolean icebp(int length) {
+        return instruction(intercepted4(InterceptBits.ICEBP), SvmExitCode.VMEXIT_ICEBP, 0, length);
+    }
+
+    @Override
+    public boolean pushf(int length) {
+        return instruction(intercepted3(InterceptBits.PUSHF), SvmExitCode.VMEXIT_PUSHF, 0, length);
+    }
+
+    @Override
+    public boolean popf(int length) {
+        return instruction(intercepted3(InterceptBits.POPF), SvmExitCode.VMEXIT_POPF, 0, length);
+    }
+
+    @Override
+    public boolean rsm(int length) {
+        return instruction(intercepted3(InterceptBits.RSM), SvmExitCode.VMEXIT_RSM, 0, length);
+    }
+
+    @Override
+    public boolean monitor(int length) {
+        return instruction(intercepted4(InterceptBits.MONITOR), SvmExitCode.VMEXIT_MONITOR, 0, length);
+    }
+
+    /**
+     * MWAIT exits with the unconditional intercept; the conditional one (bit 12, exit 0x8C) only
+     * when the monitor hardware is armed (§15.9.2), which it never is here: the core does not
+     * carry out MONITOR.
+     */
+    @Override
+    public boolean mwait(int length) {
+        return instruction(intercepted4(InterceptBits.MWAIT), SvmExitCode.VMEXIT_MWAIT, 0, length);
+    }
+
+    /**
+     * The eight descriptor-table intercepts, IDTR/GDTR/LDTR/TR reads (0x66-0x69) and writes
+     * (0x6A-0x6D) (§15.9, Table B-1 bits 6-13); no decode assist, EXITINFO1 is 0.
+     */
+    @Override
+    public boolean descriptorTableAccess(int table, boolean write, int length) {
+        int index = DESCRIPTOR_TABLE_ORDER[table];
+        int bit = (write ? InterceptBits.IDTR_WRITE : InterceptBits.IDTR_READ) + index;
+        long exitCode = (write ? SvmExitCode.VMEXIT_IDTR_WRITE : SvmExitCode.VMEXIT_IDTR_READ) + index;
+        return instruction(intercepted3(bit), exitCode, 0, length);
+    }
+
+    @Override
+    public boolean iret(int length) {
+        return instruction(intercepted3(InterceptBits.IRET), SvmExitCode.VMEXIT_IRET, 0, length);
     }
 
     @Override

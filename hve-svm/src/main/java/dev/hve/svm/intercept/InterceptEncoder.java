@@ -1,6 +1,7 @@
 package dev.hve.svm.intercept;
 
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.SensitiveInstruction;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
@@ -34,6 +35,17 @@ public final class InterceptEncoder {
         | 1 << InterceptBits.VMLOAD | 1 << InterceptBits.VMSAVE | 1 << InterceptBits.STGI
         | 1 << InterceptBits.CLGI | 1 << InterceptBits.SKINIT;
 
+    /** The eight descriptor-table intercepts, IDTR_READ (bit 6) to TR_WRITE (bit 13). */
+    static final int DESCRIPTOR_TABLE_BITS = 0xFF << InterceptBits.IDTR_READ;
+    /**
+     * {@link SensitiveInstruction#MOV_CR}: the accesses both vendors can intercept, writes of
+     * CR0, CR3, CR4 and CR8 (bits 16, 19, 20, 24) and reads of CR3 and CR8 (bits 3, 8). The CR0
+     * write intercept also covers CLTS and LMSW (§15.9.1), as VT-x's CR0 mask does.
+     */
+    static final int MOV_CR_BITS = 1 << 3 | 1 << 8 | 1 << 16 | 1 << 19 | 1 << 20 | 1 << 24;
+    /** {@link SensitiveInstruction#MOV_DR}: reads and writes of DR0-DR7. */
+    static final int MOV_DR_BITS = 0xFF | 0xFF << 16;
+
     private InterceptEncoder() {
     }
 
@@ -52,6 +64,18 @@ public final class InterceptEncoder {
         if (config.invlpg()) {
             vector |= 1 << InterceptBits.INVLPG;
         }
+        if (config.intercepts(SensitiveInstruction.PAUSE)) {
+            vector |= 1 << InterceptBits.PAUSE;
+        }
+        if (config.intercepts(SensitiveInstruction.INVD)) {
+            vector |= 1 << InterceptBits.INVD;
+        }
+        if (config.intercepts(SensitiveInstruction.RDPMC)) {
+            vector |= 1 << InterceptBits.RDPMC;
+        }
+        if (config.intercepts(SensitiveInstruction.DESCRIPTOR_TABLE)) {
+            vector |= DESCRIPTOR_TABLE_BITS;
+        }
         return vector;
     }
 
@@ -62,7 +86,23 @@ public final class InterceptEncoder {
             // The neutral "RDTSC" covers both time-stamp reads, as VT-x's RDTSC exiting does.
             vector |= 1 << InterceptBits.RDTSCP;
         }
+        if (config.intercepts(SensitiveInstruction.WBINVD)) {
+            vector |= 1 << InterceptBits.WBINVD;
+        }
+        if (config.intercepts(SensitiveInstruction.XSETBV)) {
+            vector |= 1 << InterceptBits.XSETBV;
+        }
         return vector;
+    }
+
+    /** The CR intercept word at offset 0x000 (reads in bits 15:0, writes in 31:16). */
+    public static int crIntercepts(InterceptConfig config) {
+        return config.intercepts(SensitiveInstruction.MOV_CR) ? MOV_CR_BITS : 0;
+    }
+
+    /** The DR intercept word at offset 0x004 (reads in bits 15:0, writes in 31:16). */
+    public static int drIntercepts(InterceptConfig config) {
+        return config.intercepts(SensitiveInstruction.MOV_DR) ? MOV_DR_BITS : 0;
     }
 
     /**
@@ -70,8 +110,8 @@ public final class InterceptEncoder {
      * {@code msrpm}. The VINTR bit is left as it was: it belongs to the interrupt window.
      */
     public static void encode(InterceptConfig config, Vmcb vmcb, long iopm, long msrpm) {
-        vmcb.write32(VmcbLayout.INTERCEPT_CR, 0);
-        vmcb.write32(VmcbLayout.INTERCEPT_DR, 0);
+        vmcb.write32(VmcbLayout.INTERCEPT_CR, crIntercepts(config));
+        vmcb.write32(VmcbLayout.INTERCEPT_DR, drIntercepts(config));
         vmcb.write32(VmcbLayout.INTERCEPT_EXCEPTIONS, config.exceptionBitmap());
         int vintr = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3) & (1 << InterceptBits.VINTR);
         vmcb.write32(VmcbLayout.INTERCEPT_VECTOR3, vector3(config) | vintr);

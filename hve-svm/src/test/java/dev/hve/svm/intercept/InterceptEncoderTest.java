@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.SensitiveInstruction;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +99,24 @@ class InterceptEncoderTest {
         vmcb.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR, true);
         InterceptEncoder.encode(InterceptConfig.monitorDefaults(), vmcb, iopm, msrpm);
         assertTrue(vmcb.bit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR));
+    }
+
+    @Test
+    void sensitiveInstructionsBecomeTheirInterceptBits() {
+        InterceptConfig none = config(new BitSet(), Set.of(), 0, false, false, false, false);
+        InterceptEncoder.encode(none, vmcb, iopm, msrpm);
+        int v3None = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
+        int v4None = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
+        assertEquals(0, vmcb.read32(VmcbLayout.INTERCEPT_CR));
+        assertEquals(0, vmcb.read32(VmcbLayout.INTERCEPT_DR));
+        InterceptEncoder.encode(none.withInstructions(false, false, EnumSet.allOf(SensitiveInstruction.class)), vmcb, iopm, msrpm);
+        int v3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
+        int v4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
+        assertEquals(0xFF << 6 | 1 << 15 | 1 << 22 | 1 << 23, v3 & ~v3None,
+            "IDTR/GDTR/LDTR/TR read and write (bits 6-13), RDPMC 15, INVD 22, PAUSE 23");
+        assertEquals(1 << 9 | 1 << 13, v4 & ~v4None, "WBINVD 9, XSETBV 13 of vector 4");
+        assertEquals(1 << 3 | 1 << 8 | 1 << 16 | 1 << 19 | 1 << 20 | 1 << 24, vmcb.read32(VmcbLayout.INTERCEPT_CR),
+            "reads of CR3/CR8, writes of CR0/CR3/CR4/CR8");
+        assertEquals(0x00FF_00FF, vmcb.read32(VmcbLayout.INTERCEPT_DR), "DR0-DR7, read and write");
     }
 }
