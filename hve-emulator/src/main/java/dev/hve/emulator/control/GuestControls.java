@@ -105,6 +105,31 @@ public interface GuestControls {
         return false;
     }
 
+    /**
+     * What MOV from CR0 or CR4 and SMSW return when the register holds {@code value}. VT-x returns,
+     * for each bit set in the CR0/CR4 guest/host mask, the bit of the read shadow (Intel SDM Vol.
+     * 3C §26.3); SVM has no read shadows, so the default is the register itself. Called only by
+     * those instructions, after {@link #controlRegisterAccess} answered false.
+     *
+     * @param cr 0 or 4
+     */
+    default long controlRegisterRead(int cr, long value) {
+        return value;
+    }
+
+    /**
+     * The value a MOV to CR0 or CR4, CLTS or LMSW that did not leave guest mode loads, given the
+     * register's {@code current} contents and the value the instruction {@code requested}: VT-x
+     * leaves the bits set in the guest/host mask unmodified (§26.3). Called after
+     * {@link #controlRegisterAccess} answered false and after the core's reserved-bit checks of
+     * the operand; the core's consistency checks (PG needs PE, ...) apply to the result.
+     *
+     * @param cr 0 or 4
+     */
+    default long controlRegisterWrite(int cr, long current, long requested) {
+        return requested;
+    }
+
     default boolean debugRegisterAccess(int dr, boolean write, int gpr, int length) {
         return false;
     }
@@ -159,6 +184,20 @@ public interface GuestControls {
      * @param faultAddress CR2's new value for #PF, else 0
      */
     default boolean exception(int vector, boolean hasErrorCode, int errorCode, long faultAddress) {
+        return false;
+    }
+
+    /**
+     * A debug exception (#DB) that a debug condition raised, before the core records the
+     * condition in DR6: {@code dr6Bits} holds the DR6 status bits it would set (B0-B3, BD, BS; SDM
+     * Vol. 3B §18.2.3). Returning {@code true} means the #DB leaves guest mode now and DR6 stays as
+     * it was, which is VT-x's order (the exit qualification carries the bits instead, Vol. 3C
+     * §28.2.1). Returning {@code false} makes the core set the bits in DR6 and deliver the #DB,
+     * offering it to {@link #exception} first: SVM's order, whose #DB intercept sees DR6 already
+     * updated (AMD APM Vol. 2 §15.12). #DB without such a condition (INT1) goes to
+     * {@link #exception} only.
+     */
+    default boolean debugException(long dr6Bits) {
         return false;
     }
 

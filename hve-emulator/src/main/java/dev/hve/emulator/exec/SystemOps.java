@@ -240,7 +240,7 @@ final class SystemOps {
                 case 0: x.tables.storeTable(s.gdtrBase, s.gdtrLimit); return;
                 case 1: x.tables.storeTable(s.idtrBase, s.idtrLimit); return;
                 case 2: case 3: x.tables.loadTable(reg == 2); return;
-                case 4: x.writeRm(2, s.cr0 & 0xFFFF); return;
+                case 4: x.writeRm(2, x.controls.controlRegisterRead(0, s.cr0) & 0xFFFF); return;
                 case 6: x.controlRegs.lmsw(x.readRm(2)); return;
                 case 7: invlpg(); return;
                 default: throw x.ud();
@@ -267,7 +267,8 @@ final class SystemOps {
             case 0xF9: rdtsc(true); return;
             default:
                 if (reg == 4) {
-                    x.setReg(in.opSize, in.rm, s.cr0 & (in.opSize == 2 ? 0xFFFF : -1L));
+                    // SMSW reads CR0 as MOV from CR0 does: through the read shadow (SDM Vol. 3C §26.3).
+                    x.setReg(in.opSize, in.rm, x.controls.controlRegisterRead(0, s.cr0) & (in.opSize == 2 ? 0xFFFF : -1L));
                     return;
                 }
                 if (reg == 6) {
