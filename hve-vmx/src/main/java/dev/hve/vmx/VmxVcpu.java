@@ -9,6 +9,7 @@ import static dev.hve.vmx.vmcs.GuestSegmentFields.SELECTOR;
 import dev.hve.api.DescriptorTable;
 import dev.hve.api.Event;
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.InternalExitListener;
 import dev.hve.api.Register;
 import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
@@ -69,6 +70,7 @@ public final class VmxVcpu implements Vcpu {
     private boolean lastWasVmFail;
     /** The monitor changed CR0, CR3, CR4 or EFER: the VMCS PDPTE fields must follow the new CR3. */
     private boolean pdptesStale;
+    private InternalExitListener internalExitListener;
 
     VmxVcpu(VmxVm vm, int index) {
         this.vm = vm;
@@ -85,7 +87,7 @@ public final class VmxVcpu implements Vcpu {
         VmcsSetup.controls(vmcs, index + 1, ioA, ioB, msr);
         VmcsSetup.hostState(vmcs, memory);
         VmcsSetup.guestInitState(vmcs);
-        InterceptEncoder.encode(config, vmcs, memory);
+        InterceptEncoder.encode(config, vmcs, memory, VmcsSetup.CR0_HOST_OWNED, VmcsSetup.CR4_HOST_OWNED);
     }
 
     /** The VMCS, for tests and diagnostics inside the backend. */
@@ -123,7 +125,11 @@ public final class VmxVcpu implements Vcpu {
             }
             boolean budgetLeft = left > 0;
             reinjectInterruptedEvent(reasonField);
-            switch (FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft)) {
+            FirstLevelExitHandler.Internal action = FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft);
+            if (action != FirstLevelExitHandler.Internal.NONE && internalExitListener != null) {
+                internalExitListener.internalExit(this, vmcs.read(VmcsField.GUEST_RIP), lastExitRecord());
+            }
+            switch (action) {
                 case NONE:
                     return FirstLevelExitHandler.commonExit(vmcs, gpr, isRam, processor.lastEntryFailure());
                 case PASS_THROUGH:
@@ -310,10 +316,16 @@ public final class VmxVcpu implements Vcpu {
         }
     }
 
+    /** Sees every exit {@link #run} carries out itself, before it does (no record is built without one). */
+    @Override
+    public void setInternalExitListener(InternalExitListener listener) {
+        this.internalExitListener = listener;
+    }
+
     @Override
     public void configureIntercepts(InterceptConfig config) {
         this.config = config;
-        InterceptEncoder.encode(config, vmcs, vm.hostMemory());
+        InterceptEncoder.encode(config, vmcs, vm.hostMemory(), VmcsSetup.CR0_HOST_OWNED, VmcsSetup.CR4_HOST_OWNED);
     }
 
     @Override

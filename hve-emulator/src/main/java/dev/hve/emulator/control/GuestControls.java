@@ -155,6 +155,33 @@ public interface GuestControls {
         return false;
     }
 
+    /**
+     * Descriptor-table instructions for {@link #descriptorTableAccess}, numbered so that bits 1:0
+     * are VT-x's instruction identity (SDM Vol. 3C §28.2.5, Tables 28-10 and 28-11) and bit 2
+     * tells the LDTR/TR group (exit reason 47) from the GDTR/IDTR group (46).
+     */
+    int DESCRIPTOR_SGDT = 0;
+    int DESCRIPTOR_SIDT = 1;
+    int DESCRIPTOR_LGDT = 2;
+    int DESCRIPTOR_LIDT = 3;
+    int DESCRIPTOR_SLDT = 4;
+    int DESCRIPTOR_STR = 5;
+    int DESCRIPTOR_LLDT = 6;
+    int DESCRIPTOR_LTR = 7;
+
+    /**
+     * LGDT, LIDT, LLDT, LTR, SGDT, SIDT, SLDT or STR, after the checks that fault first (#UD
+     * outside protected mode for the LDTR/TR forms, #GP for CPL &gt; 0 on the loads) and before
+     * the operand is read or written: VT-x "descriptor-table exiting" (exit reasons 46 and 47) and
+     * SVM's descriptor-table read/write intercepts. The operand's addressing is in
+     * {@code X86Core.currentInstruction()}.
+     *
+     * @param instruction one of the {@code DESCRIPTOR_*} constants
+     */
+    default boolean descriptorTableAccess(int instruction, int length) {
+        return false;
+    }
+
     /** RDPMC (0F 33), after its CR4.PCE/CPL check. */
     default boolean rdpmc(int length) {
         return false;

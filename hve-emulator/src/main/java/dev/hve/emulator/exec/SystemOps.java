@@ -2,6 +2,7 @@ package dev.hve.emulator.exec;
 
 import static dev.hve.emulator.cpu.CpuState.GS;
 
+import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.control.HypercallInstruction;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.decode.Instruction;
@@ -237,8 +238,8 @@ final class SystemOps {
         int reg = in.reg & 7;
         if (in.mod != 3) {
             switch (reg) {
-                case 0: x.tables.storeTable(s.gdtrBase, s.gdtrLimit); return;
-                case 1: x.tables.storeTable(s.idtrBase, s.idtrLimit); return;
+                case 0: x.tables.storeTable(GuestControls.DESCRIPTOR_SGDT, s.gdtrBase, s.gdtrLimit); return;
+                case 1: x.tables.storeTable(GuestControls.DESCRIPTOR_SIDT, s.idtrBase, s.idtrLimit); return;
                 case 2: case 3: x.tables.loadTable(reg == 2); return;
                 case 4: x.writeRm(2, x.controls.controlRegisterRead(0, s.cr0) & 0xFFFF); return;
                 case 6: x.controlRegs.lmsw(x.readRm(2)); return;

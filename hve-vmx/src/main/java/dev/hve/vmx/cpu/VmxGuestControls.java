@@ -206,6 +206,25 @@ public final class VmxGuestControls implements GuestControls {
         return exitIf(true, ExitReason.TASK_SWITCH, (selector & 0xFFFF) | ((long) (source & 3) << 30), length);
     }
 
+    /**
+     * §26.1.3: with "descriptor-table exiting", LGDT, LIDT, SGDT and SIDT exit with reason 46 and
+     * LLDT, LTR, SLDT and STR with reason 47; the instruction information (Tables 28-10, 28-11)
+     * describes the operand and the qualification holds a memory operand's displacement.
+     */
+    @Override
+    public boolean descriptorTableAccess(int instruction, int length) {
+        boolean ldtrOrTr = instruction >= DESCRIPTOR_SLDT;
+        if (!exitIf((secondary() & SecondaryControls.DESCRIPTOR_TABLE_EXITING) != 0,
+            ldtrOrTr ? ExitReason.LDTR_TR : ExitReason.GDTR_IDTR, 0, length)) {
+            return false;
+        }
+        Instruction in = core.currentInstruction();
+        vmcs.write(VmcsField.VMX_INSTRUCTION_INFO,
+            InstructionInformation.descriptorTable(in, ldtrOrTr, instruction & 3) & 0xFFFF_FFFFL);
+        vmcs.write(VmcsField.EXIT_QUALIFICATION, InstructionInformation.qualification(in));
+        return true;
+    }
+
     @Override
     public boolean rdpmc(int length) {
         return exitIf((primary() & ProcessorControls.RDPMC_EXITING) != 0, ExitReason.RDPMC, 0, length);
