@@ -2,6 +2,7 @@ package dev.hve.cli;
 
 import dev.hve.cli.config.UsageException;
 import dev.hve.cli.config.Console;
+import dev.hve.cli.config.InterceptSpec;
 import dev.hve.cli.config.RunOptions;
 import dev.hve.cli.di.RunnerComponent;
 import java.nio.file.Path;
@@ -85,6 +86,11 @@ final class RunCommand implements Callable<Integer> {
         description = "Guest time source: virtual (from retired instructions; deterministic) or host. Default: ${DEFAULT-VALUE}.")
     String clock;
 
+    @Option(names = "--intercept", paramLabel = "ITEM", split = ",",
+        description = "Also take these exits, to see them with --trace-exits: rdtsc, invlpg, pause, wbinvd, invd, "
+            + "rdpmc, xsetbv, mov-dr, mov-cr, descriptor-table, all, or exception=N (reflected to the guest).")
+    List<String> intercept = new ArrayList<>();
+
     @Mixin
     LoggingOptions logging = new LoggingOptions();
 
@@ -123,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions options = new RunOptions(selection.backend, selection.hostCpu, memory, smp, guest, append,
             List.copyOf(moduleSpecs), serial, traceExits, stats, maxInstructions, timeout == null ? 0 : timeout,
-            List.copyOf(selection.pluginPath), clock.equals("host"), guestCpu);
+            List.copyOf(selection.pluginPath), clock.equals("host"), guestCpu, InterceptSpec.parse(intercept));
         return RunnerComponent.create(options, console).guestRunner().run();
     }
 }

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,17 +115,9 @@ class PlatformGuestTest {
 
     @Test
     void vmxAndSvmShowTheSameCommonExitsUnderTimerInterrupts() throws IOException {
-        List<String> vmx = common(trace("vmx", "pit", "vmx.jsonl"));
-        List<String> svm = common(trace("svm", "pit", "svm.jsonl"));
+        List<String> vmx = CommonExits.of(trace("vmx", "pit", "vmx.jsonl"));
+        List<String> svm = CommonExits.of(trace("svm", "pit", "svm.jsonl"));
         assertTrue(vmx.stream().anyMatch(e -> e.contains("kind=hlt")), "the guest halts between ticks");
         assertEquals(vmx, svm);
-    }
-
-    private static List<String> common(List<String> lines) {
-        List<String> keys = List.of("vcpu", "kind", "rip", "port", "size", "direction", "value", "string", "rep",
-            "leaf", "subleaf", "gpa", "write", "msr");
-        return lines.stream().map(JsonLine::parse).map((Map<String, String> e) -> e.entrySet().stream()
-            .filter(f -> keys.contains(f.getKey())).map(f -> f.getKey() + "=" + f.getValue())
-            .collect(Collectors.joining(" "))).collect(Collectors.toList());
     }
 }

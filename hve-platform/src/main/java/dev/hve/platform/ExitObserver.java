@@ -1,5 +1,6 @@
 package dev.hve.platform;
 
+import dev.hve.api.VendorRecord;
 import dev.hve.api.VmExit;
 import dev.hve.api.Vcpu;
 
@@ -16,6 +17,21 @@ public interface ExitObserver {
      * @param handlingNanos time spent handling the exit in the platform
      */
     void exitHandled(long sequence, Vcpu vcpu, long rip, VmExit exit, long portValue, long handlingNanos);
+
+    /**
+     * Whether this observer wants {@link #internalExit} calls. Seeing them makes the backends
+     * build a vendor record per internal exit, so only tracing observers should say yes.
+     */
+    default boolean wantsInternalExits() {
+        return false;
+    }
+
+    /**
+     * An exit the backend carried out itself (see {@link dev.hve.api.InternalExitListener}); it
+     * has no common kind and no sequence number.
+     */
+    default void internalExit(Vcpu vcpu, long rip, VendorRecord record) {
+    }
 
     /** Called about once a second of wall time with the instructions retired so far. */
     default void progress(long retiredInstructions, long elapsedNanos) {

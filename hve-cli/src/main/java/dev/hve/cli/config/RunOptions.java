@@ -14,11 +14,12 @@ import java.util.List;
  * @param pluginPath  directories of plug-in jars
  * @param hostClock   guest time from the host clock instead of retired instructions
  * @param guestCpu    the CPU model the guest's CPUID shows, or null for the host's
+ * @param intercepts  exits asked for beyond the monitor's own, for tracing
  */
 public record RunOptions(String backend, String hostCpu, long memoryBytes, int smp, Path kernel, String append,
                          List<ModuleSpec> modules, String serial, Path traceExits, boolean stats,
                          long maxInstructions, long timeoutMillis, List<Path> pluginPath, boolean hostClock,
-                         String guestCpu) {
+                         String guestCpu, InterceptSpec intercepts) {
 
     /** A multiboot module: a file and the command line the guest sees for it. */
     public record ModuleSpec(Path file, String commandLine) {
@@ -27,6 +28,6 @@ public record RunOptions(String backend, String hostCpu, long memoryBytes, int s
     /** The options that only select a host CPU and backend, for {@code hve backends}. */
     public static RunOptions selectionOnly(String backend, String hostCpu, List<Path> pluginPath) {
         return new RunOptions(backend, hostCpu, 128L << 20, 1, null, null, List.of(), "stdio", null, false, 0, 0,
-            pluginPath, false, null);
+            pluginPath, false, null, InterceptSpec.NONE);
     }
 }

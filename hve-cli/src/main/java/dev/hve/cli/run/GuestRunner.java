@@ -3,6 +3,7 @@ package dev.hve.cli.run;
 import dev.hve.cli.config.ExitStatus;
 import dev.hve.cli.config.UsageException;
 import dev.hve.cli.config.Console;
+import dev.hve.cli.config.InterceptSpec;
 import dev.hve.cli.config.RunOptions;
 import dev.hve.cli.backend.StartupSelection;
 import dev.hve.cli.stats.RunStatistics;
@@ -68,6 +69,11 @@ public final class GuestRunner {
             Long.toHexString(loaded.imageStart()), Long.toHexString(loaded.imageEnd() - 1),
             Long.toHexString(loaded.entry()));
 
+        InterceptSpec intercepts = options.intercepts();
+        if (!intercepts.isEmpty()) {
+            machine.interceptAlso(intercepts.exceptionVectors(), intercepts.rdtsc(), intercepts.invlpg(),
+                intercepts.instructions());
+        }
         RunStatistics statistics = new RunStatistics();
         List<ExitObserver> observers = new ArrayList<>();
         observers.add(statistics);

@@ -16,9 +16,14 @@ import java.util.Map;
 /**
  * {@code --trace-exits}: one JSON object per line per exit. Common fields first (seq, vcpu,
  * backend, kind, rip), then the vendor record as the backend wrote it (reason, and
- * qualification or exitinfo1/exitinfo2 ...), then the kind's payload.
+ * qualification or exitinfo1/exitinfo2 ...), then the kind's payload. Exits the backend carried
+ * out itself get a line of kind {@code internal} with the vendor record and no {@code seq}: the
+ * sequence numbers count the common exits only, so they line up across backends.
  */
 public final class ExitTraceWriter implements ExitObserver, Closeable {
+
+    /** The {@code kind} of a line for an exit the backend carried out itself. */
+    public static final String INTERNAL_KIND = "internal";
 
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder(256);
@@ -29,18 +34,38 @@ public final class ExitTraceWriter implements ExitObserver, Closeable {
 
     @Override
     public void exitHandled(long sequence, Vcpu vcpu, long rip, VmExit exit, long portValue, long handlingNanos) {
-        VendorRecord record = vcpu.lastExitRecord();
         line.setLength(0);
-        line.append("{\"seq\":").append(sequence)
-            .append(",\"vcpu\":").append(vcpu.index())
+        line.append("{\"seq\":").append(sequence).append(',');
+        appendRecord(vcpu, exit.kind().label(), rip, vcpu.lastExitRecord());
+        ExitPayload.append(line, exit, portValue);
+        writeLine();
+    }
+
+    @Override
+    public boolean wantsInternalExits() {
+        return true;
+    }
+
+    @Override
+    public void internalExit(Vcpu vcpu, long rip, VendorRecord record) {
+        line.setLength(0);
+        line.append('{');
+        appendRecord(vcpu, INTERNAL_KIND, rip, record);
+        writeLine();
+    }
+
+    private void appendRecord(Vcpu vcpu, String kind, long rip, VendorRecord record) {
+        line.append("\"vcpu\":").append(vcpu.index())
             .append(",\"backend\":\"").append(record.backend()).append('"')
-            .append(",\"kind\":\"").append(exit.kind().label()).append('"')
+            .append(",\"kind\":\"").append(kind).append('"')
             .append(",\"rip\":").append(Long.toUnsignedString(rip))
             .append(",\"reason\":").append(record.reason());
         for (Map.Entry<String, Long> field : record.fields().entrySet()) {
             line.append(",\"").append(field.getKey()).append("\":").append(Long.toUnsignedString(field.getValue()));
         }
-        ExitPayload.append(line, exit, portValue);
+    }
+
+    private void writeLine() {
         line.append("}\n");
         try {
             out.write(line.toString());

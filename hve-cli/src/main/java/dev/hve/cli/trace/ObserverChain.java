@@ -1,5 +1,6 @@
 package dev.hve.cli.trace;
 
+import dev.hve.api.VendorRecord;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
 import dev.hve.platform.ExitObserver;
@@ -18,6 +19,25 @@ public final class ObserverChain implements ExitObserver {
     public void exitHandled(long sequence, Vcpu vcpu, long rip, VmExit exit, long portValue, long handlingNanos) {
         for (ExitObserver observer : observers) {
             observer.exitHandled(sequence, vcpu, rip, exit, portValue, handlingNanos);
+        }
+    }
+
+    @Override
+    public boolean wantsInternalExits() {
+        for (ExitObserver observer : observers) {
+            if (observer.wantsInternalExits()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void internalExit(Vcpu vcpu, long rip, VendorRecord record) {
+        for (ExitObserver observer : observers) {
+            if (observer.wantsInternalExits()) {
+                observer.internalExit(vcpu, rip, record);
+            }
         }
     }
 

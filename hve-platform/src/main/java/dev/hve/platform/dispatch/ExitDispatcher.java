@@ -71,6 +71,9 @@ public final class ExitDispatcher {
             case INTERRUPT_WINDOW:
                 // The loop injects whatever is pending before the next entry.
                 return null;
+            case EXCEPTION:
+                ExceptionReflection.reflect(vcpu, (VmExit.Exception) exit);
+                return null;
             case SHUTDOWN:
                 return new RunOutcome.TripleFault(((VmExit.Shutdown) exit).reason(), vcpu.register(Register.RIP));
             case ENTRY_FAILURE:

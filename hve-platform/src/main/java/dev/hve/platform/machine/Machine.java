@@ -7,6 +7,7 @@ import dev.hve.platform.RunOutcome;
 import dev.hve.api.ExitKind;
 import dev.hve.api.HostCpu;
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.SensitiveInstruction;
 import dev.hve.api.Register;
 import dev.hve.api.Vcpu;
 import dev.hve.api.Vm;
@@ -21,6 +22,7 @@ import dev.hve.platform.clock.VirtualClock;
 import dev.hve.platform.devices.PcChipset;
 import dev.hve.platform.devices.SerialInput;
 import dev.hve.platform.dispatch.CpuidPolicy;
+import dev.hve.platform.dispatch.ExceptionReflection;
 import dev.hve.platform.dispatch.ExitDispatcher;
 import dev.hve.platform.dispatch.HypercallDispatch;
 import dev.hve.platform.dispatch.MmioEmulation;
@@ -30,6 +32,7 @@ import dev.hve.platform.irq.InterruptInjector;
 import dev.hve.platform.mmio.MmioBus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The virtual PC over one backend's {@link Vm}: RAM, the chipset's devices on the I/O-port and
@@ -63,6 +66,7 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
     private final boolean interactive;
     private final VcpuScheduler scheduler;
     private RunOutcome requestedStop;
+    private InterceptConfig intercepts;
 
     public Machine(Vm vm, HostCpu host, MachineConfig config, List<PlatformExtension> extensions) {
         this.vm = vm;
@@ -88,13 +92,31 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
         }
         MmioEmulation mmio = new MmioEmulation(new HostCpuModel(host), vm.memory(), mmioBus);
         this.dispatcher = new ExitDispatcher(ioBus, cpuid, msrs, hypercalls, vm.memory(), mmio, this);
-        InterceptConfig intercepts = InterceptConfig.monitorDefaults().withMsrs(msrs.interceptedMsrs());
+        this.intercepts = InterceptConfig.monitorDefaults().withMsrs(msrs.interceptedMsrs());
         for (int i = 0; i < config.vcpus(); i++) {
             Vcpu vcpu = vm.createVcpu();
             vcpu.configureIntercepts(intercepts);
             vcpus.add(vcpu);
         }
         this.scheduler = new VcpuScheduler(vcpus, chipset.interrupts(), config.vcpus() == 1 ? QUANTUM : SMP_SLICE);
+    }
+
+    /**
+     * Asks every vCPU for more exits than a monitor needs: exceptions (which the dispatcher
+     * reflects back into the guest), RDTSC, INVLPG and other {@link SensitiveInstruction}s (which
+     * the backend carries out and reports as internal exits). Tracing tools use this to show the
+     * exits a guest can cause; the guest runs as it would without.
+     */
+    public void interceptAlso(int exceptionVectors, boolean rdtsc, boolean invlpg,
+                              Set<SensitiveInstruction> instructions) {
+        if ((exceptionVectors & ~ExceptionReflection.REFLECTABLE) != 0) {
+            throw new IllegalArgumentException(String.format(
+                "exceptions 0x%x cannot be intercepted and reflected", exceptionVectors & ~ExceptionReflection.REFLECTABLE));
+        }
+        intercepts = intercepts.withExceptions(exceptionVectors).withInstructions(rdtsc, invlpg, instructions);
+        for (Vcpu vcpu : vcpus) {
+            vcpu.configureIntercepts(intercepts);
+        }
     }
 
     public Vm vm() {
@@ -136,6 +158,10 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
         long nextProgress = start + PROGRESS_INTERVAL_NANOS;
         long sequence = 0;
         requestedStop = null;
+        boolean internal = observer != null && observer.wantsInternalExits();
+        for (Vcpu vcpu : vcpus) {
+            vcpu.setInternalExitListener(internal ? observer::internalExit : null);
+        }
         while (true) {
             collectStartupIpis();
             Vcpu vcpu = scheduler.next();

@@ -318,11 +318,20 @@ public final class SvmGuestControls implements GuestControls {
         // §15.12: EXITINFO1 is the error code of exceptions that push one; for #PF, EXITINFO2 is the
         // faulting address (CR2 is not written).
         recorder.record(SvmExitCode.exception(vector), hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0,
-            vector == 14 ? faultAddress : 0, 0);
+            vector == 14 ? faultAddress : 0, instructionCaused(vector) ? nextRip(core.instructionLength()) : 0);
         if (vector == 14) {
             recorder.storeInstructionBytes();
         }
         return true;
+    }
+
+    /**
+     * §15.7.1: nRIP is saved for the exceptions INT3, INTO and BOUND raise, the instructions whose
+     * exception is their purpose; every other exception intercept leaves it zero.
+     */
+    private boolean instructionCaused(int vector) {
+        int opcode = core.currentInstruction().opcode;
+        return (vector == 3 && opcode == 0xCC) || (vector == 4 && opcode == 0xCE) || (vector == 5 && opcode == 0x62);
     }
 
     @Override
