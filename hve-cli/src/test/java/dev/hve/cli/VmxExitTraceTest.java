@@ -36,17 +36,26 @@ class VmxExitTraceTest {
 
     @BeforeAll
     static void runExits64() throws IOException, InterruptedException {
-        Path guest = TestGuests.path("exits64");
-        symbols = GuestSymbols.of(guest);
-        Path file = temp.resolve("vmx.jsonl");
-        RunnerHarness.Result result = RunnerHarness.run("run", "-q", "--backend", "vmx", "--kernel", guest.toString(),
-            "--trace-exits", file.toString(), "--intercept", InterceptedExitsTest.INTERCEPTS);
-        assertEquals(ALL_CHECKS_PASSED, result.status(), "every check in exits64 passed; stderr: " + result.err());
-        lines = Files.readAllLines(file).stream().map(JsonLine::parse).collect(Collectors.toList());
+        symbols = GuestSymbols.of(TestGuests.path("exits64"));
+        lines = trace("exits64", InterceptedExitsTest.INTERCEPTS);
+    }
+
+    /** Runs {@code guest} on VT-x with {@code intercepts} and returns its trace's lines, parsed. */
+    private static List<Map<String, String>> trace(String guest, String intercepts) throws IOException {
+        Path file = temp.resolve(guest + ".jsonl");
+        RunnerHarness.Result result = RunnerHarness.run("run", "-q", "--backend", "vmx", "--kernel",
+            TestGuests.path(guest).toString(), "--trace-exits", file.toString(), "--intercept", intercepts);
+        assertEquals(ALL_CHECKS_PASSED, result.status(), "every check in " + guest + " passed; stderr: " + result.err());
+        return Files.readAllLines(file).stream().map(JsonLine::parse).collect(Collectors.toList());
     }
 
     /** The one exit of {@code kind} with basic reason {@code reason} at the instruction labeled {@code symbol}. */
     private static Map<String, String> exit(String kind, int reason, String symbol) {
+        return exit(lines, symbols, kind, reason, symbol);
+    }
+
+    private static Map<String, String> exit(List<Map<String, String>> lines, GuestSymbols symbols, String kind,
+                                            int reason, String symbol) {
         String rip = Long.toUnsignedString(symbols.address(symbol));
         List<Map<String, String>> found = lines.stream()
             .filter(e -> kind.equals(e.get("kind")) && rip.equals(e.get("rip")) && String.valueOf(reason).equals(e.get("reason")))
@@ -177,6 +186,37 @@ class VmxExitTraceTest {
         assertEquals(VALID | ERROR_CODE_VALID | HARDWARE_EXCEPTION | 14, field(pf, "interruption_info"));
         assertEquals(2, field(pf, "interruption_error_code"), "a write to a non-present page");
         assertEquals(0x1_0000_0000L, field(pf, "qualification"), "#PF: the faulting linear address, CR2 not loaded");
+    }
+
+    @Test
+    void theVmxInstructionsExitThenRaiseUd() throws IOException, InterruptedException {
+        GuestSymbols vmx = GuestSymbols.of(TestGuests.path("vmxinsns64"));
+        List<Map<String, String>> run = trace("vmxinsns64", "all");
+        // {symbol, reason}: VMXON 27, VMPTRST 22, VMREAD 23, VMWRITE 25, VMLAUNCH 20, VMXOFF 26
+        Object[][] exits = {{"vmxon", 27}, {"vmptrst", 22}, {"vmread", 23}, {"vmwrite", 25},
+            {"vmlaunch", 20}, {"vmxoff", 26}};
+        for (Object[] e : exits) {
+            String op = "op_" + e[0];
+            Map<String, String> line = exit(run, vmx, "internal", (Integer) e[1], op);
+            assertEquals(vmx.address(op + "_end") - vmx.address(op), field(line, "instruction_length"), op);
+        }
+        // VMXON/VMPTRST (§28.2.5, the VMCLEAR/VMPTRLD/VMPTRST/VMXON table): RIP-relative memory
+        // operands, 64-bit address size, DS, index and base invalid; the qualification is the displacement.
+        long ripRelative = 2 << 7 | 3 << 15 | 1 << 22 | 1 << 27;
+        long memoryBits = 0x0FFF_FF83L; // scaling, address size, register flag, segment, index, base
+        for (String[] op : new String[][] {{"vmxon", "vmx_region"}, {"vmptrst", "vmcs_pointer"}}) {
+            Map<String, String> line = exit(run, vmx, "internal", "vmxon".equals(op[0]) ? 27 : 22, "op_" + op[0]);
+            assertEquals(ripRelative, field(line, "instruction_info") & memoryBits, op[0]);
+            assertEquals(vmx.address(op[1]) - vmx.address("op_" + op[0] + "_end"), field(line, "qualification"), op[0]);
+        }
+        // VMREAD %rax,%rbx: register operand (10), Reg1 = RBX (6:3), Reg2 = RAX (31:28).
+        assertEquals(1 << 10 | 3 << 3, field(exit(run, vmx, "internal", 23, "op_vmread"), "instruction_info")
+            & 0xF000_0478L);
+        // VMWRITE 8(%rsp),%rdx: memory operand with base RSP (26:23 = 4) in SS (17:15 = 2), no index,
+        // Reg2 = RDX (31:28 = 2); the qualification is the displacement 8.
+        Map<String, String> vmwrite = exit(run, vmx, "internal", 25, "op_vmwrite");
+        assertEquals(2 << 7 | 2 << 15 | 1 << 22 | 4 << 23 | 2L << 28, field(vmwrite, "instruction_info") & 0xFFFF_FF83L);
+        assertEquals(8, field(vmwrite, "qualification"));
     }
 
     @Test
