@@ -27,6 +27,9 @@ import dev.hve.emulator.msr.MsrModel;
  */
 public final class X86Core {
 
+    /** DR6.BS, the single-step status bit (SDM Vol. 3B §18.2.3). */
+    private static final long DR6_BS = 1L << 14;
+
     private final CpuState state = new CpuState();
     private final HostMemory memory;
     private final CpuModel cpuModel;
@@ -153,10 +156,15 @@ public final class X86Core {
 
     /**
      * The single-step trap after an instruction that began with RFLAGS.TF set (SDM Vol. 3B
-     * §18.3.1.4): DR6.BS is set and #DB is delivered with RIP at the next instruction.
+     * §18.3.1.4): DR6.BS is set and #DB is delivered with RIP at the next instruction. The
+     * controls see the condition first, so that a #DB which leaves guest mode before DR6 is
+     * written (VT-x) can leave it untouched.
      */
     private boolean singleStepTrap() {
-        state.dr[6] |= 1L << 14;
+        if (controls.debugException(DR6_BS)) {
+            return false;
+        }
+        state.dr[6] |= DR6_BS;
         try {
             return cpu.events.deliver(EventType.HARDWARE_EXCEPTION, 1, false, 0, state.rip, 0, true);
         } catch (ExitSignal e) {
@@ -202,6 +210,27 @@ public final class X86Core {
      */
     public void flushTlb() {
         mmu.flushAll();
+    }
+
+    /**
+     * Loads the PAE PDPTE registers (SDM Vol. 3A §4.4.1) with {@code pdptes} instead of from the
+     * table CR3 names, as VM entry with EPT does from the VMCS guest-state area (Vol. 3C
+     * §27.3.2.4). Call it after loading CR0, CR3, CR4 and EFER: the next {@link #run} then keeps
+     * these registers rather than reloading them from memory, until the guest itself reloads them
+     * (MOV to CR3, or a CR0/CR4 write that matters).
+     */
+    public void loadPdpteRegisters(long[] pdptes) {
+        syncTranslationState();
+        mmu.loadPdpteRegisters(pdptes);
+    }
+
+    /**
+     * Copies the PDPTE registers into {@code destination} (four entries) and returns true; false
+     * when the core holds none (it is not using PAE paging, or read PDPTEs from memory), leaving
+     * {@code destination} alone.
+     */
+    public boolean pdpteRegisters(long[] destination) {
+        return mmu.pdpteRegisters(destination);
     }
 
     /** Asks the core to call {@link GuestControls#instructionBoundary} at each boundary. */

@@ -9,6 +9,7 @@ import static dev.hve.vmx.vmcs.GuestSegmentFields.SELECTOR;
 import dev.hve.api.DescriptorTable;
 import dev.hve.api.Event;
 import dev.hve.api.InterceptConfig;
+import dev.hve.api.InternalExitListener;
 import dev.hve.api.Register;
 import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
@@ -20,6 +21,8 @@ import dev.hve.emulator.memory.HostMemory;
 import dev.hve.vmx.capability.VmxCapabilities;
 import dev.hve.vmx.controls.EntryControls;
 import dev.hve.vmx.controls.ProcessorControls;
+import dev.hve.vmx.controls.SecondaryControls;
+import dev.hve.vmx.entry.GuestStateChecks;
 import dev.hve.vmx.cpu.VmxProcessor;
 import dev.hve.vmx.exit.ExitQualification;
 import dev.hve.vmx.exit.ExitReason;
@@ -65,6 +68,9 @@ public final class VmxVcpu implements Vcpu {
     /** Blocking by STI, by MOV SS and by NMI (interruptibility bits 0, 1, 3). */
     private static final int NMI_BLOCKERS = 0xB;
     private boolean lastWasVmFail;
+    /** The monitor changed CR0, CR3, CR4 or EFER: the VMCS PDPTE fields must follow the new CR3. */
+    private boolean pdptesStale;
+    private InternalExitListener internalExitListener;
 
     VmxVcpu(VmxVm vm, int index) {
         this.vm = vm;
@@ -81,7 +87,7 @@ public final class VmxVcpu implements Vcpu {
         VmcsSetup.controls(vmcs, index + 1, ioA, ioB, msr);
         VmcsSetup.hostState(vmcs, memory);
         VmcsSetup.guestInitState(vmcs);
-        InterceptEncoder.encode(config, vmcs, memory);
+        InterceptEncoder.encode(config, vmcs, memory, VmcsSetup.CR0_HOST_OWNED, VmcsSetup.CR4_HOST_OWNED);
     }
 
     /** The VMCS, for tests and diagnostics inside the backend. */
@@ -119,7 +125,11 @@ public final class VmxVcpu implements Vcpu {
             }
             boolean budgetLeft = left > 0;
             reinjectInterruptedEvent(reasonField);
-            switch (FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft)) {
+            FirstLevelExitHandler.Internal action = FirstLevelExitHandler.internalAction(vmcs, gpr, config, budgetLeft);
+            if (action != FirstLevelExitHandler.Internal.NONE && internalExitListener != null) {
+                internalExitListener.internalExit(this, vmcs.read(VmcsField.GUEST_RIP), lastExitRecord());
+            }
+            switch (action) {
                 case NONE:
                     return FirstLevelExitHandler.commonExit(vmcs, gpr, isRam, processor.lastEntryFailure());
                 case PASS_THROUGH:
@@ -129,7 +139,7 @@ public final class VmxVcpu implements Vcpu {
                     queue(InterruptionInfo.encode(6, InterruptionInfo.TYPE_HARDWARE_EXCEPTION, false), 0, 0);
                     break;
                 case UPDATE_READ_SHADOW:
-                    updateReadShadow();
+                    carryOutControlRegisterAccess();
                     break;
                 default:
                     break;
@@ -187,6 +197,28 @@ public final class VmxVcpu implements Vcpu {
             entry |= EntryControls.IA32E_MODE_GUEST;
         }
         vmcs.write(VmcsField.VM_ENTRY_CONTROLS, entry);
+        if (pdptesStale) {
+            pdptesStale = false;
+            loadPdptesFromGuestMemory();
+        }
+    }
+
+    /**
+     * With EPT and PAE paging, VM entry takes the PDPTEs from the guest-state area (§27.3.2.4),
+     * not from memory. When the monitor loads new paging state, the hypervisor reads the four
+     * PDPTEs from the table the new CR3 names and stores them there, as KVM does on KVM_SET_SREGS;
+     * a table outside RAM gives non-present entries.
+     */
+    private void loadPdptesFromGuestMemory() {
+        if ((vmcs.read32(VmcsField.SECONDARY_VM_EXEC_CONTROL) & SecondaryControls.ENABLE_EPT) == 0
+            || !GuestStateChecks.paePaging(vmcs)) {
+            return;
+        }
+        long table = vmcs.read(VmcsField.GUEST_CR3) & 0xFFFF_FFE0L;
+        for (int i = 0; i < 4; i++) {
+            long host = vm.ram().blocks().hostAddress(table + 8L * i);
+            vmcs.write(GuestStateChecks.pdpteField(i), host >= 0 ? vm.hostMemory().read64(host) : 0);
+        }
     }
 
     /**
@@ -235,21 +267,35 @@ public final class VmxVcpu implements Vcpu {
         vmcs.write(VmcsField.VM_ENTRY_INSTRUCTION_LEN, software ? vmcs.read(VmcsField.VM_EXIT_INSTRUCTION_LEN) : 0);
     }
 
-    /** A MOV to CR0/CR4 changed host-owned bits: the guest now believes the new values (§26.3). */
-    private void updateReadShadow() {
+    /**
+     * A control-register access exited (Table 28-3). The hypervisor carries it out: for a write to
+     * CR0 or CR4 (MOV, CLTS, LMSW) the guest now believes the new host-owned bits, so they go into
+     * the read shadow (§26.3); then the instruction runs once more without its exit check and
+     * loads the real register (see {@code VmxGuestControls.controlRegisterWrite}). CR3 and CR8
+     * accesses just run.
+     */
+    private void carryOutControlRegisterAccess() {
         long q = vmcs.read(VmcsField.EXIT_QUALIFICATION);
         int cr = ExitQualification.crNumber(q);
-        if (ExitQualification.crAccessType(q) != ExitQualification.CR_MOV_TO || (cr != 0 && cr != 4)) {
-            // CR3 and CR8 exiting are never enabled by this backend: let the instruction run.
-            processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
-            return;
+        int access = ExitQualification.crAccessType(q);
+        if (cr == 0 || cr == 4) {
+            VmcsField shadow = cr == 0 ? VmcsField.CR0_READ_SHADOW : VmcsField.CR4_READ_SHADOW;
+            long m = vmcs.read(cr == 0 ? VmcsField.CR0_GUEST_HOST_MASK : VmcsField.CR4_GUEST_HOST_MASK);
+            long old = vmcs.read(shadow);
+            long believed = switch (access) {
+                case ExitQualification.CR_MOV_TO -> {
+                    int source = ExitQualification.crGpr(q);
+                    yield source == 4 ? vmcs.read(VmcsField.GUEST_RSP) : gpr[source];
+                }
+                case ExitQualification.CR_CLTS -> old & ~CpuState.CR0_TS;
+                // LMSW loads PE, MP, EM and TS from the source but never clears PE.
+                case ExitQualification.CR_LMSW -> (old & ~0xEL) | (ExitQualification.lmswSource(q) & 0xF)
+                    | (old & CpuState.CR0_PE);
+                default -> old;
+            };
+            vmcs.write(shadow, (old & ~m) | (believed & m));
         }
-        int source = ExitQualification.crGpr(q);
-        long value = source == 4 ? vmcs.read(VmcsField.GUEST_RSP) : gpr[source];
-        VmcsField shadow = cr == 0 ? VmcsField.CR0_READ_SHADOW : VmcsField.CR4_READ_SHADOW;
-        VmcsField mask = cr == 0 ? VmcsField.CR0_GUEST_HOST_MASK : VmcsField.CR4_GUEST_HOST_MASK;
-        long m = vmcs.read(mask);
-        vmcs.write(shadow, (vmcs.read(shadow) & ~m) | (value & m));
+        processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
     }
 
     private void loadGprs() {
@@ -270,10 +316,16 @@ public final class VmxVcpu implements Vcpu {
         }
     }
 
+    /** Sees every exit {@link #run} carries out itself, before it does (no record is built without one). */
+    @Override
+    public void setInternalExitListener(InternalExitListener listener) {
+        this.internalExitListener = listener;
+    }
+
     @Override
     public void configureIntercepts(InterceptConfig config) {
         this.config = config;
-        InterceptEncoder.encode(config, vmcs, vm.hostMemory());
+        InterceptEncoder.encode(config, vmcs, vm.hostMemory(), VmcsSetup.CR0_HOST_OWNED, VmcsSetup.CR4_HOST_OWNED);
     }
 
     @Override
@@ -313,6 +365,8 @@ public final class VmxVcpu implements Vcpu {
             return;
         }
         CpuState core = processor.core().state();
+        pdptesStale |= register == Register.CR0 || register == Register.CR3 || register == Register.CR4
+            || register == Register.EFER;
         switch (register) {
             case RIP -> vmcs.write(VmcsField.GUEST_RIP, value);
             case RFLAGS -> vmcs.write(VmcsField.GUEST_RFLAGS, value | CpuState.FIXED_ONE);

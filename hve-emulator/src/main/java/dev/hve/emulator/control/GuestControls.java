@@ -105,6 +105,31 @@ public interface GuestControls {
         return false;
     }
 
+    /**
+     * What MOV from CR0 or CR4 and SMSW return when the register holds {@code value}. VT-x returns,
+     * for each bit set in the CR0/CR4 guest/host mask, the bit of the read shadow (Intel SDM Vol.
+     * 3C §26.3); SVM has no read shadows, so the default is the register itself. Called only by
+     * those instructions, after {@link #controlRegisterAccess} answered false.
+     *
+     * @param cr 0 or 4
+     */
+    default long controlRegisterRead(int cr, long value) {
+        return value;
+    }
+
+    /**
+     * The value a MOV to CR0 or CR4, CLTS or LMSW that did not leave guest mode loads, given the
+     * register's {@code current} contents and the value the instruction {@code requested}: VT-x
+     * leaves the bits set in the guest/host mask unmodified (§26.3). Called after
+     * {@link #controlRegisterAccess} answered false and after the core's reserved-bit checks of
+     * the operand; the core's consistency checks (PG needs PE, ...) apply to the result.
+     *
+     * @param cr 0 or 4
+     */
+    default long controlRegisterWrite(int cr, long current, long requested) {
+        return requested;
+    }
+
     default boolean debugRegisterAccess(int dr, boolean write, int gpr, int length) {
         return false;
     }
@@ -127,6 +152,33 @@ public interface GuestControls {
      * @param length the instruction's length (0 for a switch through an IDT task gate)
      */
     default boolean taskSwitch(int selector, int source, int length) {
+        return false;
+    }
+
+    /**
+     * Descriptor-table instructions for {@link #descriptorTableAccess}, numbered so that bits 1:0
+     * are VT-x's instruction identity (SDM Vol. 3C §28.2.5, Tables 28-10 and 28-11) and bit 2
+     * tells the LDTR/TR group (exit reason 47) from the GDTR/IDTR group (46).
+     */
+    int DESCRIPTOR_SGDT = 0;
+    int DESCRIPTOR_SIDT = 1;
+    int DESCRIPTOR_LGDT = 2;
+    int DESCRIPTOR_LIDT = 3;
+    int DESCRIPTOR_SLDT = 4;
+    int DESCRIPTOR_STR = 5;
+    int DESCRIPTOR_LLDT = 6;
+    int DESCRIPTOR_LTR = 7;
+
+    /**
+     * LGDT, LIDT, LLDT, LTR, SGDT, SIDT, SLDT or STR, after the checks that fault first (#UD
+     * outside protected mode for the LDTR/TR forms, #GP for CPL &gt; 0 on the loads) and before
+     * the operand is read or written: VT-x "descriptor-table exiting" (exit reasons 46 and 47) and
+     * SVM's descriptor-table read/write intercepts. The operand's addressing is in
+     * {@code X86Core.currentInstruction()}.
+     *
+     * @param instruction one of the {@code DESCRIPTOR_*} constants
+     */
+    default boolean descriptorTableAccess(int instruction, int length) {
         return false;
     }
 
@@ -197,26 +249,6 @@ public interface GuestControls {
         return false;
     }
 
-    /** Descriptor-table registers for {@link #descriptorTableAccess}. */
-    int TABLE_GDTR = 0;
-    int TABLE_IDTR = 1;
-    int TABLE_LDTR = 2;
-    int TABLE_TR = 3;
-
-    /**
-     * SGDT, SIDT, SLDT, STR ({@code write} false) or LGDT, LIDT, LLDT, LTR ({@code write} true),
-     * after the checks that take priority over an intercept (#UD for the 0F 00 forms outside
-     * protected mode, #GP for the loads at CPL &gt; 0) and before the memory operand is read or
-     * written. The decoded instruction (the core's {@code currentInstruction()}: ModRM, SIB,
-     * segment, address and operand size, displacement) describes the operand, which is what VMX
-     * builds its VM-exit instruction-information field and qualification from.
-     *
-     * @param table one of the {@code TABLE_*} constants
-     */
-    default boolean descriptorTableAccess(int table, boolean write, int length) {
-        return false;
-    }
-
     /**
      * IRET, IRETD or IRETQ, after the virtual-8086 IOPL check and before anything is popped (the
      * SVM IRET intercept, APM Vol. 2 §15.9; a hypervisor uses it to learn when the guest's NMI
@@ -233,6 +265,20 @@ public interface GuestControls {
      * @param faultAddress CR2's new value for #PF, else 0
      */
     default boolean exception(int vector, boolean hasErrorCode, int errorCode, long faultAddress) {
+        return false;
+    }
+
+    /**
+     * A debug exception (#DB) that a debug condition raised, before the core records the
+     * condition in DR6: {@code dr6Bits} holds the DR6 status bits it would set (B0-B3, BD, BS; SDM
+     * Vol. 3B §18.2.3). Returning {@code true} means the #DB leaves guest mode now and DR6 stays as
+     * it was, which is VT-x's order (the exit qualification carries the bits instead, Vol. 3C
+     * §28.2.1). Returning {@code false} makes the core set the bits in DR6 and deliver the #DB,
+     * offering it to {@link #exception} first: SVM's order, whose #DB intercept sees DR6 already
+     * updated (AMD APM Vol. 2 §15.12). #DB without such a condition (INT1) goes to
+     * {@link #exception} only.
+     */
+    default boolean debugException(long dr6Bits) {
         return false;
     }
 

@@ -49,10 +49,10 @@ final class ControlRegisters {
             }
             long v;
             switch (cr) {
-                case 0: v = s.cr0; break;
+                case 0: v = x.controls.controlRegisterRead(0, s.cr0); break;
                 case 2: v = s.cr2; break;
                 case 3: v = s.cr3; break;
-                case 4: v = s.cr4; break;
+                case 4: v = x.controls.controlRegisterRead(4, s.cr4); break;
                 default: v = s.cr8; break;
             }
             x.setReg(size, gpr, v);
@@ -84,7 +84,7 @@ final class ControlRegisters {
         if ((v >>> 32) != 0) {
             throw x.gp(0);
         }
-        v |= CpuState.CR0_ET;
+        v = x.controls.controlRegisterWrite(0, s.cr0, v) | CpuState.CR0_ET;
         if ((v & CpuState.CR0_PG) != 0 && (v & CpuState.CR0_PE) == 0) {
             throw x.gp(0);
         }
@@ -153,6 +153,7 @@ final class ControlRegisters {
         if ((v & ~supported) != 0) {
             throw x.gp(0);
         }
+        v = x.controls.controlRegisterWrite(4, s.cr4, v);
         if (s.longModeActive() && (v & CpuState.CR4_PAE) == 0) {
             throw x.gp(0);
         }
@@ -173,7 +174,7 @@ final class ControlRegisters {
     void clts() {
         x.requireCpl0();
         exitIf(x.controls.controlRegisterAccess(0, true, -1, s.cr0 & ~CpuState.CR0_TS, in.length));
-        s.cr0 &= ~CpuState.CR0_TS;
+        s.cr0 = x.controls.controlRegisterWrite(0, s.cr0, s.cr0 & ~CpuState.CR0_TS);
     }
 
     /** LMSW: loads PE, MP, EM, TS; PE cannot be cleared this way. */
@@ -181,6 +182,7 @@ final class ControlRegisters {
         x.requireCpl0();
         long nv = (s.cr0 & ~0xEL) | (v & 0xF) | (s.cr0 & CpuState.CR0_PE);
         exitIf(x.controls.controlRegisterAccess(0, true, -1, nv, in.length));
+        nv = x.controls.controlRegisterWrite(0, s.cr0, nv);
         long changedPe = (nv ^ s.cr0) & CpuState.CR0_PE;
         s.cr0 = nv;
         if (changedPe != 0) {

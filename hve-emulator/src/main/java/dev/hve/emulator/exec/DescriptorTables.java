@@ -34,35 +34,19 @@ final class DescriptorTables {
         }
         switch (in.reg & 7) {
             case 0:
-                intercept(GuestControls.TABLE_LDTR, false);
+                intercept(GuestControls.DESCRIPTOR_SLDT);
                 storeSelector(s.segmentSelector[LDTR]);
                 return;
             case 1:
-                intercept(GuestControls.TABLE_TR, false);
+                intercept(GuestControls.DESCRIPTOR_STR);
                 storeSelector(s.segmentSelector[TR]);
                 return;
-            case 2:
-                x.requireCpl0();
-                intercept(GuestControls.TABLE_LDTR, true);
-                lldt((int) x.readRm(2));
-                return;
-            case 3:
-                x.requireCpl0();
-                intercept(GuestControls.TABLE_TR, true);
-                ltr((int) x.readRm(2));
-                return;
+            case 2: lldt(); return;
+            case 3: ltr(); return;
             case 4: verify((int) x.readRm(2), false); return;
             case 5: verify((int) x.readRm(2), true); return;
             default: throw x.ud();
         }
-    }
-
-    /**
-     * The descriptor-table intercept: after #UD and the CPL check, before the operand is touched
-     * (APM Vol. 2 §15.9; SDM Vol. 3C §26.1.1 on fault priority over VM exits).
-     */
-    private void intercept(int table, boolean write) {
-        ExitSignal.exitIf(x.controls.descriptorTableAccess(table, write, in.length));
     }
 
     private void storeSelector(int selector) {
@@ -73,7 +57,17 @@ final class DescriptorTables {
         }
     }
 
-    private void lldt(int selector) {
+    /** Descriptor-table exiting (VT-x) or intercepts (SVM): after the privilege checks, before the operand. */
+    private void intercept(int instruction) {
+        if (x.controls.descriptorTableAccess(instruction, in.length)) {
+            throw ExitSignal.INSTANCE;
+        }
+    }
+
+    private void lldt() {
+        x.requireCpl0();
+        intercept(GuestControls.DESCRIPTOR_LLDT);
+        int selector = (int) x.readRm(2);
         if ((selector & 0xFFFC) == 0) {
             x.segments.loadNull(LDTR, selector);
             return;
@@ -94,7 +88,10 @@ final class DescriptorTables {
         s.segmentBase[LDTR] |= high << 32;
     }
 
-    private void ltr(int selector) {
+    private void ltr() {
+        x.requireCpl0();
+        intercept(GuestControls.DESCRIPTOR_LTR);
+        int selector = (int) x.readRm(2);
         if ((selector & 0xFFFC) == 0 || (selector & 4) != 0) {
             throw x.gp(selector & 0xFFFC);
         }
@@ -178,7 +175,9 @@ final class DescriptorTables {
         }
     }
 
-    void storeTable(long base, int limit) {
+    /** SGDT or SIDT ({@code instruction} says which, for the intercept). */
+    void storeTable(int instruction, long base, int limit) {
+        intercept(instruction);
         int seg = in.segment();
         x.probeWrite(seg, x.ea, s.mode64() ? 10 : 6);
         x.write(seg, x.ea, 2, limit);
@@ -192,7 +191,7 @@ final class DescriptorTables {
 
     void loadTable(boolean gdt) {
         x.requireCpl0();
-        intercept(gdt ? GuestControls.TABLE_GDTR : GuestControls.TABLE_IDTR, true);
+        intercept(gdt ? GuestControls.DESCRIPTOR_LGDT : GuestControls.DESCRIPTOR_LIDT);
         int seg = in.segment();
         int limit = (int) x.read(seg, x.ea, 2);
         long base;

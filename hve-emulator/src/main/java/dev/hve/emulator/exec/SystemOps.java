@@ -46,7 +46,6 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
-        exitIf(x.controls.pushf(in.length));
         long f = s.rflags & ~(CpuState.VM | CpuState.RF);
         x.push(in.opSize == 2 ? f & 0xFFFF : f, in.opSize);
     }
@@ -57,7 +56,6 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
-        exitIf(x.controls.popf(in.length));
         long v = x.peek(0, size);
         long modifiable = FLAGS_ALWAYS | CpuState.AC | CpuState.ID;
         int iopl = Interpreter.iopl(s);
@@ -240,16 +238,10 @@ final class SystemOps {
         int reg = in.reg & 7;
         if (in.mod != 3) {
             switch (reg) {
-                case 0:
-                    exitIf(x.controls.descriptorTableAccess(GuestControls.TABLE_GDTR, false, in.length));
-                    x.tables.storeTable(s.gdtrBase, s.gdtrLimit);
-                    return;
-                case 1:
-                    exitIf(x.controls.descriptorTableAccess(GuestControls.TABLE_IDTR, false, in.length));
-                    x.tables.storeTable(s.idtrBase, s.idtrLimit);
-                    return;
+                case 0: x.tables.storeTable(GuestControls.DESCRIPTOR_SGDT, s.gdtrBase, s.gdtrLimit); return;
+                case 1: x.tables.storeTable(GuestControls.DESCRIPTOR_SIDT, s.idtrBase, s.idtrLimit); return;
                 case 2: case 3: x.tables.loadTable(reg == 2); return;
-                case 4: x.writeRm(2, s.cr0 & 0xFFFF); return;
+                case 4: x.writeRm(2, x.controls.controlRegisterRead(0, s.cr0) & 0xFFFF); return;
                 case 6: x.controlRegs.lmsw(x.readRm(2)); return;
                 case 7: invlpg(); return;
                 default: throw x.ud();
@@ -258,8 +250,6 @@ final class SystemOps {
         int modrm = 0xC0 | (reg << 3) | (in.rm & 7);
         switch (modrm) {
             case 0xC1: hypercall(HypercallInstruction.VMCALL); return;
-            case 0xC8: monitor(); return;
-            case 0xC9: mwait(); return;
             case 0xC2: virtualization("VMLAUNCH"); return;
             case 0xC3: virtualization("VMRESUME"); return;
             case 0xC4: virtualization("VMXOFF"); return;
@@ -278,42 +268,16 @@ final class SystemOps {
             case 0xF9: rdtsc(true); return;
             default:
                 if (reg == 4) {
-                    x.setReg(in.opSize, in.rm, s.cr0 & (in.opSize == 2 ? 0xFFFF : -1L));
+                    // SMSW reads CR0 as MOV from CR0 does: through the read shadow (SDM Vol. 3C §26.3).
+                    x.setReg(in.opSize, in.rm, x.controls.controlRegisterRead(0, s.cr0) & (in.opSize == 2 ? 0xFFFF : -1L));
                     return;
                 }
                 if (reg == 6) {
                     x.controlRegs.lmsw(x.reg(2, in.rm));
                     return;
                 }
-                throw x.ud();
+                throw x.ud(); // MONITOR/MWAIT are not advertised
         }
-    }
-
-    /**
-     * MONITOR: CPL 0 only (#UD otherwise, AMD's MonMwaitUserEn being clear), then the segment
-     * checks of DS:rAX, then the intercept; SVM checks these faults before the intercept (APM
-     * Vol. 2 §15.9), and the physical processor has MONITOR whatever the modeled CPUID says.
-     * Carried out by the core, it is #UD: the modeled CPU does not advertise MONITOR/MWAIT.
-     */
-    private void monitor() {
-        if (s.cpl != 0) {
-            throw x.ud();
-        }
-        x.linear(in.segment(), s.gpr[0] & Alu.mask(in.addrSize), 1, false);
-        exitIf(x.controls.monitor(in.length));
-        throw x.ud();
-    }
-
-    /** MWAIT: CPL 0 only, ECX bits other than bit 0 (interrupts as break events) reserved: #GP. */
-    private void mwait() {
-        if (s.cpl != 0) {
-            throw x.ud();
-        }
-        if ((s.gpr[1] & 0xFFFF_FFFEL) != 0) {
-            throw x.gp(0);
-        }
-        exitIf(x.controls.mwait(in.length));
-        throw x.ud();
     }
 
     private void invlpg() {

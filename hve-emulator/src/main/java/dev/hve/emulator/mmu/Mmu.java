@@ -98,6 +98,18 @@ public final class Mmu implements LinearMemory {
         walker.loadPdptes(true);
     }
 
+    /** Sets the PDPTE registers from outside (VM entry with EPT); see {@code X86Core.loadPdpteRegisters}. */
+    public void loadPdpteRegisters(long[] pdptes) {
+        if (walker.setPdpteRegisters(pdptes)) {
+            flushAll();
+        }
+    }
+
+    /** Copies the PDPTE registers out; false when none are loaded. */
+    public boolean pdpteRegisters(long[] destination) {
+        return walker.pdpteRegisters(destination);
+    }
+
     @Override
     public void flushPage(long linear) {
         if (largePagesCached) {

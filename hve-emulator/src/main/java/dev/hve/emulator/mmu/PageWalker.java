@@ -81,6 +81,7 @@ final class PageWalker {
      */
     boolean loadPdptes(boolean peek) {
         if (!cachePdptes) {
+            pdptesValid = false; // registers set from outside give way to the walk's own reads
             return true;
         }
         long base = s.cr3 & 0xFFFF_FFE0L;
@@ -102,6 +103,25 @@ final class PageWalker {
         }
         System.arraycopy(pdpteLoad, 0, pdpteRegisters, 0, 4);
         pdptesValid = true;
+        return true;
+    }
+
+    /** Returns whether the registers changed (cached translations through them are then stale). */
+    boolean setPdpteRegisters(long[] pdptes) {
+        boolean changed = !pdptesValid;
+        for (int i = 0; i < 4; i++) {
+            changed |= pdpteRegisters[i] != pdptes[i];
+            pdpteRegisters[i] = pdptes[i];
+        }
+        pdptesValid = true;
+        return changed;
+    }
+
+    boolean pdpteRegisters(long[] destination) {
+        if (!pdptesValid) {
+            return false;
+        }
+        System.arraycopy(pdpteRegisters, 0, destination, 0, 4);
         return true;
     }
 

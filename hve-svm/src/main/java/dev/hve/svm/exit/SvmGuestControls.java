@@ -31,16 +31,6 @@ public final class SvmGuestControls implements GuestControls {
     /** Decode assists: MOV CRx exits set bit 63 of EXITINFO1 and the GPR number in bits 3:0. */
     static final long CR_MOV = 1L << 63;
     private static final long CR0_TS_MP = CpuState.CR0_TS | CpuState.CR0_MP;
-    /** SVM orders the tables IDTR, GDTR, LDTR, TR; indexed by the core's {@code TABLE_*}. */
-    private static final int[] DESCRIPTOR_TABLE_ORDER = new int[4];
-
-    static {
-        DESCRIPTOR_TABLE_ORDER[TABLE_IDTR] = 0;
-        DESCRIPTOR_TABLE_ORDER[TABLE_GDTR] = 1;
-        DESCRIPTOR_TABLE_ORDER[TABLE_LDTR] = 2;
-        DESCRIPTOR_TABLE_ORDER[TABLE_TR] = 3;
-    }
-
     private final Vmcb vmcb;
     private final HostMemory memory;
     private final NptWalker walker;
@@ -380,8 +370,11 @@ public final class SvmGuestControls implements GuestControls {
      * (0x6A-0x6D) (§15.9, Table B-1 bits 6-13); no decode assist, EXITINFO1 is 0.
      */
     @Override
-    public boolean descriptorTableAccess(int table, boolean write, int length) {
-        int index = DESCRIPTOR_TABLE_ORDER[table];
+    public boolean descriptorTableAccess(int instruction, int length) {
+        // The core numbers SGDT, SIDT, LGDT, LIDT, SLDT, STR, LLDT, LTR 0-7 (bit 1: a load, bit 2:
+        // the LDTR/TR group); SVM orders the tables IDTR, GDTR, LDTR, TR.
+        boolean write = (instruction & 2) != 0;
+        int index = (instruction & 4) == 0 ? 1 - (instruction & 1) : 2 + (instruction & 1);
         int bit = (write ? InterceptBits.IDTR_WRITE : InterceptBits.IDTR_READ) + index;
         long exitCode = (write ? SvmExitCode.VMEXIT_IDTR_WRITE : SvmExitCode.VMEXIT_IDTR_READ) + index;
         return instruction(intercepted3(bit), exitCode, 0, length);

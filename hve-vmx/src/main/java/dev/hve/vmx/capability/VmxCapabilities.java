@@ -64,6 +64,7 @@ public final class VmxCapabilities {
     public static final ControlCapability PROCBASED2 = new ControlCapability(0,
         SecondaryControls.ENABLE_EPT | SecondaryControls.ENABLE_RDTSCP | SecondaryControls.ENABLE_VPID
             | SecondaryControls.WBINVD_EXITING | SecondaryControls.UNRESTRICTED_GUEST
+            | SecondaryControls.DESCRIPTOR_TABLE_EXITING
             | SecondaryControls.ENABLE_INVPCID);
 
     private static final int EXIT_ALLOWED1 = ExitControls.DEFAULT1 | ExitControls.HOST_ADDRESS_SPACE_SIZE

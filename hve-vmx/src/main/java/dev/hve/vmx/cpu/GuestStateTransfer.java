@@ -17,10 +17,10 @@ import dev.hve.vmx.vmcs.VmcsField;
  * State"). Only RSP, RIP and RFLAGS of the general registers are in the VMCS; the other GPRs stay
  * in the core across the transition, as on silicon.
  *
- * <p>CR0 and CR4 bits the host owns through the guest/host masks are kept in the core at their
- * read-shadow values, which is what every guest read of them returns (§26.3, "Changes to
- * Instruction Behavior in VMX Non-Root Operation"). The VMCS keeps the real values; a save merges
- * the two again. The backend only owns bits without effect in the core (CR0.NE, CR4.VMXE).
+ * <p>CR0 and CR4 go to the core as the guest really runs with them, host-owned bits included;
+ * the guest/host masks and read shadows act at the instructions that read and write them
+ * ({@link VmxGuestControls#controlRegisterRead}, {@link VmxGuestControls#controlRegisterWrite};
+ * §26.3, "Changes to Instruction Behavior in VMX Non-Root Operation").
  */
 final class GuestStateTransfer {
 
@@ -35,11 +35,9 @@ final class GuestStateTransfer {
 
     static void load(Vmcs vmcs, CpuState state) {
         int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS);
-        state.cr0 = shadowed(vmcs.read(VmcsField.GUEST_CR0), vmcs.read(VmcsField.CR0_GUEST_HOST_MASK),
-            vmcs.read(VmcsField.CR0_READ_SHADOW));
+        state.cr0 = vmcs.read(VmcsField.GUEST_CR0);
         state.cr3 = vmcs.read(VmcsField.GUEST_CR3);
-        state.cr4 = shadowed(vmcs.read(VmcsField.GUEST_CR4), vmcs.read(VmcsField.CR4_GUEST_HOST_MASK),
-            vmcs.read(VmcsField.CR4_READ_SHADOW));
+        state.cr4 = vmcs.read(VmcsField.GUEST_CR4);
         if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) != 0) {
             state.dr[7] = vmcs.read(VmcsField.GUEST_DR7);
         }
@@ -86,11 +84,9 @@ final class GuestStateTransfer {
 
     static void save(CpuState state, Vmcs vmcs) {
         int exit = vmcs.read32(VmcsField.VM_EXIT_CONTROLS);
-        vmcs.write(VmcsField.GUEST_CR0, merged(state.cr0, vmcs.read(VmcsField.CR0_GUEST_HOST_MASK),
-            vmcs.read(VmcsField.GUEST_CR0)));
+        vmcs.write(VmcsField.GUEST_CR0, state.cr0);
         vmcs.write(VmcsField.GUEST_CR3, state.cr3);
-        vmcs.write(VmcsField.GUEST_CR4, merged(state.cr4, vmcs.read(VmcsField.CR4_GUEST_HOST_MASK),
-            vmcs.read(VmcsField.GUEST_CR4)));
+        vmcs.write(VmcsField.GUEST_CR4, state.cr4);
         if ((exit & ExitControls.SAVE_DEBUG_CONTROLS) != 0) {
             vmcs.write(VmcsField.GUEST_DR7, state.dr[7]);
         }
@@ -134,15 +130,5 @@ final class GuestStateTransfer {
         vmcs.write(VmcsField.GUEST_INTERRUPTIBILITY_INFO, interruptibility);
         vmcs.write(VmcsField.GUEST_ACTIVITY_STATE, state.halted ? ACTIVITY_HLT : ACTIVITY_ACTIVE);
         vmcs.write(VmcsField.GUEST_PENDING_DBG_EXCEPTIONS, 0);
-    }
-
-    /** What the guest sees of a masked control register: host-owned bits come from the read shadow. */
-    static long shadowed(long real, long mask, long shadow) {
-        return (real & ~mask) | (shadow & mask);
-    }
-
-    /** The real register after the guest ran: guest-owned bits from the core, host-owned bits unchanged. */
-    static long merged(long core, long mask, long previous) {
-        return (core & ~mask) | (previous & mask);
     }
 }

@@ -6,6 +6,7 @@ import dev.hve.emulator.control.HypercallInstruction;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.decode.Instruction;
 import dev.hve.emulator.memory.HostMemory;
+import dev.hve.vmx.capability.VmxCapabilities;
 import dev.hve.vmx.controls.PinBasedControls;
 import dev.hve.vmx.controls.ProcessorControls;
 import dev.hve.vmx.controls.SecondaryControls;
@@ -45,6 +46,8 @@ public final class VmxGuestControls implements GuestControls {
     private long passRip;
     private boolean undefinedOpcode;
     private boolean probing;
+    /** The CR0/CR4 write now executing is the hypervisor's emulation of one that exited. */
+    private boolean writeUnmasked;
 
     VmxGuestControls(HostMemory memory, EptWalker ept) {
         this.memory = memory;
@@ -60,6 +63,7 @@ public final class VmxGuestControls implements GuestControls {
     void enter(Vmcs current) {
         this.vmcs = current;
         this.undefinedOpcode = false;
+        this.writeUnmasked = false;
         recorder.attach(current);
     }
 
@@ -202,6 +206,25 @@ public final class VmxGuestControls implements GuestControls {
         return exitIf(true, ExitReason.TASK_SWITCH, (selector & 0xFFFF) | ((long) (source & 3) << 30), length);
     }
 
+    /**
+     * §26.1.3: with "descriptor-table exiting", LGDT, LIDT, SGDT and SIDT exit with reason 46 and
+     * LLDT, LTR, SLDT and STR with reason 47; the instruction information (Tables 28-10, 28-11)
+     * describes the operand and the qualification holds a memory operand's displacement.
+     */
+    @Override
+    public boolean descriptorTableAccess(int instruction, int length) {
+        boolean ldtrOrTr = instruction >= DESCRIPTOR_SLDT;
+        if (!exitIf((secondary() & SecondaryControls.DESCRIPTOR_TABLE_EXITING) != 0,
+            ldtrOrTr ? ExitReason.LDTR_TR : ExitReason.GDTR_IDTR, 0, length)) {
+            return false;
+        }
+        Instruction in = core.currentInstruction();
+        vmcs.write(VmcsField.VMX_INSTRUCTION_INFO,
+            InstructionInformation.descriptorTable(in, ldtrOrTr, instruction & 3) & 0xFFFF_FFFFL);
+        vmcs.write(VmcsField.EXIT_QUALIFICATION, InstructionInformation.qualification(in));
+        return true;
+    }
+
     @Override
     public boolean rdpmc(int length) {
         return exitIf((primary() & ProcessorControls.RDPMC_EXITING) != 0, ExitReason.RDPMC, 0, length);
@@ -303,6 +326,11 @@ public final class VmxGuestControls implements GuestControls {
     @Override
     public boolean controlRegisterAccess(int cr, boolean write, int gpr, long newValue, int length) {
         int primary = primary();
+        writeUnmasked = false;
+        if (write && (cr == 0 || cr == 4) && passing()) {
+            writeUnmasked = true;
+            return false;
+        }
         if (gpr < 0) {
             return cltsOrLmsw(newValue, length);
         }
@@ -321,6 +349,45 @@ public final class VmxGuestControls implements GuestControls {
         }
         int access = write ? ExitQualification.CR_MOV_TO : ExitQualification.CR_MOV_FROM;
         return exitIf(exits, ExitReason.CR_ACCESS, ExitQualification.crAccess(cr, access, gpr, false, 0), length);
+    }
+
+    /**
+     * §26.3: MOV from CR0/CR4 and SMSW return, for each bit set in the guest/host mask, the bit of
+     * the read shadow, and the guest's own bit otherwise.
+     */
+    @Override
+    public long controlRegisterRead(int cr, long value) {
+        long mask = vmcs.read(cr == 0 ? VmcsField.CR0_GUEST_HOST_MASK : VmcsField.CR4_GUEST_HOST_MASK);
+        if (mask == 0) {
+            return value;
+        }
+        long shadow = vmcs.read(cr == 0 ? VmcsField.CR0_READ_SHADOW : VmcsField.CR4_READ_SHADOW);
+        return (value & ~mask) | (shadow & mask);
+    }
+
+    /**
+     * §26.3: a MOV to CR0/CR4, CLTS or LMSW that does not exit leaves the bits set in the mask
+     * unmodified (for CLTS: TS owned by the host with a clear shadow stays as it is). A write the
+     * hypervisor lets through after an exit ({@link #passOnce}) is its emulation of the guest's
+     * write: it loads the requested value with the bits VMX operation fixes to 1
+     * (IA32_VMX_CR0/CR4_FIXED0; PE and PG are free for an unrestricted guest), as KVM does.
+     */
+    @Override
+    public long controlRegisterWrite(int cr, long current, long requested) {
+        if (writeUnmasked) {
+            writeUnmasked = false;
+            return requested | fixedOnes(cr);
+        }
+        long mask = vmcs.read(cr == 0 ? VmcsField.CR0_GUEST_HOST_MASK : VmcsField.CR4_GUEST_HOST_MASK);
+        return (requested & ~mask) | (current & mask);
+    }
+
+    private long fixedOnes(int cr) {
+        if (cr == 4) {
+            return VmxCapabilities.CR4_FIXED0;
+        }
+        boolean unrestricted = (secondary() & SecondaryControls.UNRESTRICTED_GUEST) != 0;
+        return VmxCapabilities.CR0_FIXED0 & (unrestricted ? ~(CpuState.CR0_PE | CpuState.CR0_PG) : -1L);
     }
 
     private boolean cr3Target(long value) {
@@ -364,6 +431,26 @@ public final class VmxGuestControls implements GuestControls {
         if (!exceptionExits(vector, errorCode)) {
             return false;
         }
+        // §28.2.1: for #PF the qualification is the linear address that caused the fault (CR2 is
+        // not loaded). A #DB reaching this hook has no debug condition (INT1): no DR6 bits.
+        recordException(vector, hasErrorCode, errorCode, vector == 14 ? faultAddress : 0);
+        return true;
+    }
+
+    /**
+     * §28.2.1, Table 28-1: a #DB that exits through the exception bitmap leaves DR6 unmodified;
+     * the exit qualification carries the bits DR6 would have received (B3-B0, BD, BS).
+     */
+    @Override
+    public boolean debugException(long dr6Bits) {
+        if (!exceptionExits(1, 0)) {
+            return false;
+        }
+        recordException(1, false, 0, dr6Bits & DEBUG_QUALIFICATION);
+        return true;
+    }
+
+    private void recordException(int vector, boolean hasErrorCode, int errorCode, long qualification) {
         // §28.2.2: bit 11 says whether delivery would push an error code; in real-address mode none is pushed.
         hasErrorCode &= state.protectedMode();
         int type = InterruptionInfo.TYPE_HARDWARE_EXCEPTION;
@@ -387,11 +474,7 @@ public final class VmxGuestControls implements GuestControls {
         vmcs.write(VmcsField.VM_EXIT_INTR_INFO, info & 0xFFFF_FFFFL);
         vmcs.write(VmcsField.VM_EXIT_INTR_ERROR_CODE, hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0);
         vmcs.write(VmcsField.VM_EXIT_INSTRUCTION_LEN, length);
-        // §28.2.1: for #PF the qualification is the linear address that caused the fault (CR2 is not
-        // loaded); for #DB it has DR6's layout (Table 28-1: B3-B0, BD, BS, RTM).
-        long qualification = vector == 14 ? faultAddress : vector == 1 ? state.dr[6] & DEBUG_QUALIFICATION : 0;
         vmcs.write(VmcsField.EXIT_QUALIFICATION, qualification);
-        return true;
     }
 
     /** §26.2, "Other Causes of VM Exits": the exception bitmap, with the #PF error-code mask/match rule. */

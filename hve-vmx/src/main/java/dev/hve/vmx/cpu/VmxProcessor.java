@@ -13,7 +13,6 @@ import dev.hve.vmx.controls.SecondaryControls;
 import dev.hve.vmx.entry.ControlChecks;
 import dev.hve.vmx.entry.GuestStateChecks;
 import dev.hve.vmx.entry.HostStateChecks;
-import dev.hve.vmx.ept.EptEntry;
 import dev.hve.vmx.ept.EptWalker;
 import dev.hve.vmx.exit.ExitReason;
 import dev.hve.vmx.exit.InterruptionInfo;
@@ -38,8 +37,8 @@ public final class VmxProcessor {
     private final X86Core core;
     private final VmxGuestControls controls;
     private final GuestStateChecks guestChecks;
-    /** A walker of its own for the processor's accesses outside guest execution (PDPTE saving). */
-    private final EptWalker walker;
+    /** The PDPTE registers on their way between the VMCS and the core. */
+    private final long[] pdptes = new long[4];
     private Vmcs current;
     private String lastEntryFailure;
     private boolean hostNmiPending;
@@ -53,7 +52,6 @@ public final class VmxProcessor {
         this.memory = memory;
         this.caps = caps;
         this.controls = new VmxGuestControls(memory, new EptWalker(memory, caps.eptVpidCap(), VmxCapabilities.MAXPHYADDR));
-        this.walker = new EptWalker(memory, caps.eptVpidCap(), VmxCapabilities.MAXPHYADDR);
         this.core = new X86Core(memory, cpuModel, controls);
         this.controls.bind(core);
         this.guestChecks = new GuestStateChecks(caps, memory);
@@ -172,7 +170,7 @@ public final class VmxProcessor {
         long cr3 = state.cr3;
         long cr4 = state.cr4;
         long efer = state.efer;
-        GuestStateTransfer.load(vmcs, state);
+        loadGuestState(vmcs, state);
         int failedMsr = MsrAreas.loadOnEntry(vmcs, core, memory, tsc());
         if (failedMsr != 0) {
             // §27.8: the guest state was loaded, but the entry fails: exit reason 34, the entry number as qualification.
@@ -340,7 +338,7 @@ public final class VmxProcessor {
     private void exitToHost(Vmcs vmcs, CpuState state, long remainingTimer) {
         controls.disarm();
         GuestStateTransfer.save(state, vmcs);
-        savePdptes(vmcs, state);
+        savePdptes(vmcs);
         int failedMsr = MsrAreas.storeOnExit(vmcs, core, memory, tsc());
         if (failedMsr != 0) {
             // §28.7: failing to save guest MSRs is a VMX abort: indicator 1 in the VMCS region, then shutdown.
@@ -389,7 +387,7 @@ public final class VmxProcessor {
         long cr0 = state.cr0;
         long cr4 = state.cr4;
         long efer = state.efer;
-        GuestStateTransfer.load(vmcs, state);
+        loadGuestState(vmcs, state);
         long eptp = vmcs.read(VmcsField.EPT_POINTER);
         if (eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4 || efer != state.efer) {
             core.flushTlb();
@@ -398,20 +396,38 @@ public final class VmxProcessor {
     }
 
     /**
-     * §28.3.4, "Saving Non-Register State": with EPT and PAE paging the processor stores the four
-     * PDPTEs it uses into the guest-state area. The core reads them from the table CR3 points to,
-     * so that is what is saved (translated through EPT, without causing exits).
+     * §27.3.2: the guest-state area into the core. With EPT and PAE paging the PDPTE registers
+     * come from the GUEST_PDPTE0-3 fields (§27.3.2.4, "Loading Page-Directory-Pointer-Table
+     * Pointers"), whose reserved bits the entry checks have vetted (§27.3.1.6); without EPT the
+     * core loads them from the table CR3 names, as the SDM says for that case.
      */
-    private void savePdptes(Vmcs vmcs, CpuState state) {
-        if ((ControlChecks.secondaryControls(vmcs) & SecondaryControls.ENABLE_EPT) == 0
-            || !GuestStateChecks.paePaging(vmcs)) {
-            return;
+    private void loadGuestState(Vmcs vmcs, CpuState state) {
+        GuestStateTransfer.load(vmcs, state);
+        if (usesEptPdptes(vmcs)) {
+            for (int i = 0; i < 4; i++) {
+                pdptes[i] = vmcs.read(GuestStateChecks.pdpteField(i));
+            }
+            core.loadPdpteRegisters(pdptes);
         }
-        long table = state.cr3 & 0xFFFF_FFE0L;
-        for (int i = 0; i < 4; i++) {
-            long hpa = walker.translate(vmcs.read(VmcsField.EPT_POINTER), table + 8L * i, (int) EptEntry.READ);
-            vmcs.write(GuestStateChecks.pdpteField(i), hpa >= 0 && memory.contains(hpa, 8) ? memory.read64(hpa) : 0);
+    }
+
+    /**
+     * §28.3.4, "Saving Non-Register State": with EPT and PAE paging the processor stores the four
+     * PDPTEs it uses, its PDPTE registers, into the guest-state area. They were loaded at VM entry
+     * or by the guest's last MOV to CR3 (or CR0/CR4 write that reloads them), not read again from
+     * memory.
+     */
+    private void savePdptes(Vmcs vmcs) {
+        if (usesEptPdptes(vmcs) && core.pdpteRegisters(pdptes)) {
+            for (int i = 0; i < 4; i++) {
+                vmcs.write(GuestStateChecks.pdpteField(i), pdptes[i]);
+            }
         }
+    }
+
+    private static boolean usesEptPdptes(Vmcs vmcs) {
+        return (ControlChecks.secondaryControls(vmcs) & SecondaryControls.ENABLE_EPT) != 0
+            && GuestStateChecks.paePaging(vmcs);
     }
 
     /** The guest's TSC as RDTSC would read it: the core's count plus the TSC offset. */

@@ -91,6 +91,11 @@ public final class ExitQualification {
         return (int) (q >>> 8) & 0xF;
     }
 
+    /** The LMSW source data, bits 31:16 (for an LMSW access). */
+    public static int lmswSource(long q) {
+        return (int) (q >>> 16) & 0xFFFF;
+    }
+
     /** Table 28-4: DR number in 2:0, direction in 4 (1 = MOV from DR), GPR in 11:8. */
     public static long drAccess(int dr, boolean fromDr, int gpr) {
         return (dr & 7) | (fromDr ? 1L << 4 : 0) | ((long) (gpr & 0xF) << 8);

@@ -73,6 +73,8 @@ public final class FirstLevelExitHandler {
             case ExitReason.DR_ACCESS:
             case ExitReason.RDPMC:
             case ExitReason.TASK_SWITCH:
+            case ExitReason.GDTR_IDTR:
+            case ExitReason.LDTR_TR:
                 // The common API has no exit kind for these; the hypervisor carries them out.
                 return Internal.PASS_THROUGH;
             case ExitReason.CR_ACCESS:

@@ -14,6 +14,8 @@ public final class InstructionInformation {
     public static final int REGISTER_OPERAND = 1 << 10;
     public static final int INDEX_INVALID = 1 << 22;
     public static final int BASE_INVALID = 1 << 27;
+    /** Table 28-10 bit 11: the operand size is 32 bits (undefined for exits from 64-bit mode). */
+    public static final int OPERAND_SIZE_32 = 1 << 11;
 
     private InstructionInformation() {
     }
@@ -43,6 +45,27 @@ public final class InstructionInformation {
             info = REGISTER_OPERAND | (in.rm & 0xF) << 3 | addressSize(in) << 7;
         }
         return info | (in.reg & 0xF) << 28;
+    }
+
+    /**
+     * Tables 28-10 (LGDT, LIDT, SGDT, SIDT: reason 46) and 28-11 (LLDT, LTR, SLDT, STR: reason
+     * 47): the memory operand's addressing as for the VMX instructions, the instruction identity
+     * in 29:28; for the GDTR/IDTR group the operand size in 11 (1 = 32-bit), for the LDTR/TR group
+     * a register operand in Reg1 (6:3) with bit 10 set.
+     *
+     * @param identity the instruction identity (0-3) within its group
+     */
+    public static int descriptorTable(Instruction in, boolean ldtrOrTr, int identity) {
+        int info;
+        if (ldtrOrTr && !in.isMemory()) {
+            info = REGISTER_OPERAND | (in.rm & 0xF) << 3 | addressSize(in) << 7;
+        } else {
+            info = memoryOperand(in);
+        }
+        if (!ldtrOrTr && in.opSize != 2) {
+            info |= OPERAND_SIZE_32;
+        }
+        return info | (identity & 3) << 28;
     }
 
     /** The exit qualification: the memory operand's displacement, sign-extended; 0 for a register operand. */

@@ -35,7 +35,7 @@ class InterceptEncoderTest {
         ports.set(0x8000);
         ports.set(0xFFFF);
         InterceptConfig config = new InterceptConfig(ports, Set.of(0x10, 0xC000_0080, 0x2000), 1 << 14, true, true, true, false);
-        InterceptEncoder.encode(config, vmcs, memory);
+        InterceptEncoder.encode(config, vmcs, memory, 1L << 5, 1L << 13);
 
         assertEquals(1, bit(a, 0, 0x3F8));
         assertEquals(0, bit(a, 0, 0x3F9));
