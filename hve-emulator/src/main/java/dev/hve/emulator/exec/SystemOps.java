@@ -46,6 +46,7 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
+        exitIf(x.controls.pushf(in.length));
         long f = s.rflags & ~(CpuState.VM | CpuState.RF);
         x.push(in.opSize == 2 ? f & 0xFFFF : f, in.opSize);
     }
@@ -56,6 +57,7 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
+        exitIf(x.controls.popf(in.length));
         long v = x.peek(0, size);
         long modifiable = FLAGS_ALWAYS | CpuState.AC | CpuState.ID;
         int iopl = Interpreter.iopl(s);
@@ -250,6 +252,8 @@ final class SystemOps {
         int modrm = 0xC0 | (reg << 3) | (in.rm & 7);
         switch (modrm) {
             case 0xC1: hypercall(HypercallInstruction.VMCALL); return;
+            case 0xC8: monitor(); return;
+            case 0xC9: mwait(); return;
             case 0xC2: virtualization("VMLAUNCH"); return;
             case 0xC3: virtualization("VMRESUME"); return;
             case 0xC4: virtualization("VMXOFF"); return;
@@ -276,8 +280,35 @@ final class SystemOps {
                     x.controlRegs.lmsw(x.reg(2, in.rm));
                     return;
                 }
-                throw x.ud(); // MONITOR/MWAIT are not advertised
+                throw x.ud();
         }
+    }
+
+    /**
+     * MONITOR: CPL 0 only (#UD otherwise, AMD's MonMwaitUserEn being clear), then the segment
+     * checks of DS:rAX, then the intercept; SVM checks these faults before the intercept (APM
+     * Vol. 2 §15.9), and the physical processor has MONITOR whatever the modeled CPUID says.
+     * Carried out by the core, it is #UD: the modeled CPU does not advertise MONITOR/MWAIT.
+     */
+    private void monitor() {
+        if (s.cpl != 0) {
+            throw x.ud();
+        }
+        x.linear(in.segment(), s.gpr[0] & Alu.mask(in.addrSize), 1, false);
+        exitIf(x.controls.monitor(in.length));
+        throw x.ud();
+    }
+
+    /** MWAIT: CPL 0 only, ECX bits other than bit 0 (interrupts as break events) reserved: #GP. */
+    private void mwait() {
+        if (s.cpl != 0) {
+            throw x.ud();
+        }
+        if ((s.gpr[1] & 0xFFFF_FFFEL) != 0) {
+            throw x.gp(0);
+        }
+        exitIf(x.controls.mwait(in.length));
+        throw x.ud();
     }
 
     private void invlpg() {
