@@ -88,4 +88,22 @@ class EventExitTraceTest {
         }
         single(lines, "shutdown", 0x7F, "op_triple_fault");
     }
+
+    @Test
+    void timeSlicesEndWithThePreemptionTimerOrAPhysicalInterrupt() throws IOException {
+        // exits64 spins long enough with interrupts off to span several time slices. The backends
+        // end a slice their own way: the VMX-preemption timer (reason 52) on VT-x, a physical
+        // interrupt taken through the INTR intercept (EXITCODE 0x60) on SVM.
+        for (String backend : List.of("vmx", "svm")) {
+            List<Map<String, String>> lines = InterceptedExitsTest.trace(temp.resolve(backend + "-slices.jsonl"), backend).stream()
+                .map(JsonLine::parse).collect(Collectors.toList());
+            List<Map<String, String>> slices = lines.stream().filter(e -> "preempted".equals(e.get("kind")))
+                .collect(Collectors.toList());
+            assertTrue(!slices.isEmpty(), backend + ": the spin loop outlasts a slice");
+            String reason = backend.equals("vmx") ? "52" : String.valueOf(0x60);
+            for (Map<String, String> slice : slices) {
+                assertEquals(reason, slice.get("reason"), backend + ": " + slice);
+            }
+        }
+    }
 }
