@@ -210,7 +210,7 @@ class SvmExitTraceTest {
      * EXITINFO2 0, next RIP past the 3-byte 0F 01 D1. Without the intercept XSETBV does not exit.
      */
     @Test
-    void xsetbvInterceptIsExitCode8D() throws IOException {
+    void xsetbvInterceptIsExitCode8D() throws IOException, InterruptedException {
         GuestSymbols xsetbv = GuestSymbols.of(TestGuests.path("xsetbv64"));
         String rip = Long.toUnsignedString(xsetbv.address("op_xsetbv"));
         List<Map<String, String>> found = xsetbvTrace("xsetbv").stream().filter(e -> rip.equals(e.get("rip")))

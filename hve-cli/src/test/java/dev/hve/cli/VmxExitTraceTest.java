@@ -225,7 +225,7 @@ class VmxExitTraceTest {
      * is not used and the instruction length is XSETBV's 3 bytes (0F 01 D1). XGETBV never exits.
      */
     @Test
-    void xsetbvIsReason55WithItsLength() throws IOException {
+    void xsetbvIsReason55WithItsLength() throws IOException, InterruptedException {
         GuestSymbols xsetbv = GuestSymbols.of(TestGuests.path("xsetbv64"));
         List<Map<String, String>> run = trace("xsetbv64", "xsetbv");
         Map<String, String> line = exit(run, xsetbv, "internal", 55, "op_xsetbv");
