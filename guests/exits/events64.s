@@ -3,32 +3,9 @@
 # SVM an IRET intercept, before delivering it), and finally a triple fault (VT-x exit reason 2,
 # SVM SHUTDOWN), which ends the run with status 4. Entered in 64-bit mode by HVE's ELF64 loader.
 # A failed check ends the run early with its number on the debug-exit port.
-        .set DEBUG_EXIT, 0xF4
+        .include "long64.inc"
         .set LAPIC_ICR_LOW, 0xFEE00300
         .set ICR_SELF_NMI, 0x44400              # shorthand self, level assert, delivery mode NMI
-        .set PIC1_CMD, 0x20
-        .set PIC1_DATA, 0x21
-        .set PIC2_DATA, 0xA1
-        .set PIT_CH0, 0x40
-        .set PIT_CMD, 0x43
-
-.macro fail step
-        mov     $\step, %al
-        out     %al, $DEBUG_EXIT
-.endm
-
-# An interrupt gate for vector \v to \handler: offset 15:0, selector 0x20, type 0x8E, offset 63:16.
-.macro gate v, handler
-        lea     \handler(%rip), %rax
-        lea     idt + \v * 16(%rip), %rdi
-        mov     %ax, (%rdi)
-        movw    $0x20, 2(%rdi)
-        movw    $0x8E00, 4(%rdi)
-        shr     $16, %rax
-        mov     %ax, 6(%rdi)
-        shr     $16, %rax
-        mov     %eax, 8(%rdi)
-.endm
 
         .text
         .code64
@@ -39,18 +16,7 @@ _start:
         lidt    idt_pointer(%rip)
 
         # 1. HLT until the PIT's IRQ 0 (vector 32) ends it.
-        mov     $0x11, %al
-        out     %al, $PIC1_CMD
-        mov     $0x20, %al
-        out     %al, $PIC1_DATA
-        mov     $0x04, %al
-        out     %al, $PIC1_DATA
-        mov     $0x01, %al
-        out     %al, $PIC1_DATA
-        mov     $0xFE, %al
-        out     %al, $PIC1_DATA
-        mov     $0xFF, %al
-        out     %al, $PIC2_DATA
+        pic_irq0_only
         mov     $0x30, %al                      # channel 0, mode 0: one interrupt
         out     %al, $PIT_CMD
         mov     $100, %al

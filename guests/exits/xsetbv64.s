@@ -5,16 +5,11 @@
 # back with XGETBV, and an XSAVE/XRSTOR round trip of XMM0 under it. Entered in 64-bit mode by
 # HVE's ELF64 loader (identity-mapped first 4 GiB, CPL 0). The run ends with 0x2A on the
 # debug-exit port, or with the number of the first failed check.
-        .set DEBUG_EXIT, 0xF4
+        .include "long64.inc"
         .set CR4_OSFXSR, 1 << 9
         .set CR4_OSXSAVE, 1 << 18
         .set CPUID1_ECX_XSAVE, 1 << 26
         .set CPUID1_ECX_OSXSAVE, 1 << 27
-
-.macro fail step
-        mov     $\step, %al
-        out     %al, $DEBUG_EXIT
-.endm
 
         .text
         .code64
