@@ -44,8 +44,22 @@ public interface Vcpu {
      */
     void completeInstruction();
 
-    /** Queues an event for delivery on the next entry. */
+    /**
+     * Queues an event for delivery on the next entry. While another event waits for delivery
+     * ({@link #eventPending()}), a hardware event (external interrupt, NMI, exception) queues
+     * behind it and is delivered at a later entry, wherever the guest then is. A
+     * {@link Event.SoftwareInterrupt} cannot wait so: its instruction length describes the
+     * instruction at the current RIP, so injecting one then throws {@link IllegalStateException}
+     * (the monitor injects it after the next exit instead).
+     */
     void inject(Event event);
+
+    /**
+     * Whether an event waits for delivery: one the monitor injected, one the backend re-injects
+     * because an exit cut its delivery short (VT-x IDT-vectoring information, SVM EXITINTINFO),
+     * or an NMI held until NMIs are unblocked. Both backends answer alike for the same guest.
+     */
+    boolean eventPending();
 
     /** True when a maskable interrupt injected now would be delivered (IF set, no shadow). */
     boolean interruptible();

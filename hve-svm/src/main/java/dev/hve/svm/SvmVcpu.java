@@ -234,11 +234,21 @@ public final class SvmVcpu implements Vcpu {
                 pushes && error != null ? error : 0);
         } else {
             Event.SoftwareInterrupt intn = (Event.SoftwareInterrupt) event;
+            if (eventPending()) {
+                // Its length (and so nRIP) is for the instruction at RIP now, not where it would be delivered.
+                throw new IllegalStateException(String.format("INT 0x%x injected at RIP 0x%x while another event waits"
+                    + " for delivery; inject it after the next exit", intn.vector(), vmcb.read64(VmcbLayout.RIP)));
+            }
             encoded = EventInj.encode(EventInj.TYPE_SOFTWARE_INTERRUPT, intn.vector(), false, 0);
             // With NRIPS, an injected INTn pushes nRIP as its return address (§15.20).
             vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + intn.instructionLength());
         }
         queue(encoded);
+    }
+
+    @Override
+    public boolean eventPending() {
+        return EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ)) || queuedEvent != 0 || nmi.pending();
     }
 
     /** EVENTINJ if it is free; else after the re-injection it holds has been delivered. */

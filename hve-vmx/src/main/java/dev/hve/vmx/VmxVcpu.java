@@ -475,12 +475,26 @@ public final class VmxVcpu implements Vcpu {
             error = pushes && exception.errorCode() != null ? exception.errorCode() : 0;
             info = InterruptionInfo.encode(exception.vector(), InterruptionInfo.TYPE_HARDWARE_EXCEPTION, pushes);
         } else if (event instanceof Event.SoftwareInterrupt intn) {
+            requireNoPendingEvent(intn);
             info = InterruptionInfo.encode(intn.vector(), InterruptionInfo.TYPE_SOFTWARE_INTERRUPT, false);
             length = intn.instructionLength();
         } else {
             throw new IllegalArgumentException("event " + event);
         }
         queue(info, error, length);
+    }
+
+    @Override
+    public boolean eventPending() {
+        return InterruptionInfo.valid(vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD)) || pendingEvent != 0 || deferredNmi;
+    }
+
+    /** A software interrupt's length is for the instruction at RIP now: it cannot wait behind another event. */
+    private void requireNoPendingEvent(Event.SoftwareInterrupt intn) {
+        if (eventPending()) {
+            throw new IllegalStateException(String.format("INT 0x%x injected at RIP 0x%x while another event waits for"
+                + " delivery; inject it after the next exit", intn.vector(), vmcs.read(VmcsField.GUEST_RIP)));
+        }
     }
 
     /** The VM-entry interruption-information field if free; else after the re-injection it holds. */

@@ -6,6 +6,7 @@ import static dev.hve.vmx.vmcs.VmcsField.IDT_VECTORING_INFO_FIELD;
 import static dev.hve.vmx.vmcs.VmcsField.VM_EXIT_INTR_ERROR_CODE;
 import static dev.hve.vmx.vmcs.VmcsField.VM_EXIT_INTR_INFO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,10 +159,14 @@ class EventExitTest {
         assertTrue(mmio.write());
         assertEquals(0x8000_0020L, g.vcpu.lastExitRecord().fields().get("idt_vectoring_info"));
         assertEquals(0x8000_0020L, g.field(IDT_VECTORING_INFO_FIELD));
+        assertTrue(g.vcpu.eventPending(), "the backend re-injects the interrupted event");
+        assertThrows(IllegalStateException.class, () -> g.vcpu.inject(new Event.SoftwareInterrupt(0x21, 2)),
+            "an INTn's length is for the instruction at RIP now; it cannot wait behind the re-injection");
         // The monitor fixes the stack; the backend re-injects the interrupted event by itself.
         g.vcpu.setRegister(Register.RSP, Guest.STACK);
         assertInstanceOf(VmExit.PortIo.class, g.vcpu.run(100));
         assertEquals(HANDLER, g.vcpu.register(Register.RIP));
+        assertFalse(g.vcpu.eventPending(), "delivered");
     }
 
     @Test

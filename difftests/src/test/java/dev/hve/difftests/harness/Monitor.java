@@ -331,6 +331,7 @@ public final class Monitor {
         r.put("GDTR", vcpu.gdtr().toString());
         r.put("IDTR", vcpu.idtr().toString());
         r.put("interruptible", Boolean.toString(vcpu.interruptible()));
+        r.put("eventPending", Boolean.toString(vcpu.eventPending()));
         return r;
     }
 

@@ -90,6 +90,11 @@ class DelegatingVcpu implements Vcpu {
     }
 
     @Override
+    public boolean eventPending() {
+        return delegate.eventPending();
+    }
+
+    @Override
     public void requestInterruptWindow(boolean enabled) {
         delegate.requestInterruptWindow(enabled);
     }

@@ -90,6 +90,11 @@ final class RecordingVcpu implements Vcpu {
     }
 
     @Override
+    public boolean eventPending() {
+        return false;
+    }
+
+    @Override
     public void requestInterruptWindow(boolean enabled) {
     }
 

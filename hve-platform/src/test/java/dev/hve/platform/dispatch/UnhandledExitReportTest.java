@@ -34,6 +34,7 @@ class UnhandledExitReportTest {
         @Override public void completeInstruction() { }
         @Override public void inject(Event event) { }
         @Override public boolean interruptible() { return false; }
+        @Override public boolean eventPending() { return false; }
         @Override public void requestInterruptWindow(boolean enabled) { }
         @Override public void setTscOffset(long offset) { }
         @Override public long retiredInstructions() { return 0; }

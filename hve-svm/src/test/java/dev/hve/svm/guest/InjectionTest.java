@@ -3,6 +3,9 @@ package dev.hve.svm.guest;
 import static dev.hve.svm.guest.GuestHarness.CODE;
 import static dev.hve.svm.guest.GuestHarness.STACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.hve.api.DescriptorTable;
@@ -100,7 +103,11 @@ class InjectionTest {
         g.intercepts(GuestHarness.config(GuestHarness.allPorts(), Set.of(), 1 << 13, false, true, false, false));
         g.vcpu.setIdtr(new DescriptorTable(GuestHarness.IDT, 0x100));
         g.vcpu.inject(new Event.ExternalInterrupt(0x20));
+        assertTrue(g.vcpu.eventPending(), "injected, not yet delivered");
         assertInstanceOf(VmExit.Exception.class, g.vcpu.run(10));
+        assertTrue(g.vcpu.eventPending(), "the exit cut the delivery short: the backend re-injects 0x20");
+        assertThrows(IllegalStateException.class, () -> g.vcpu.inject(new Event.SoftwareInterrupt(0x22, 2)),
+            "an INTn's length is for the instruction at RIP now; it cannot wait behind the re-injection");
         g.vcpu.setIdtr(new DescriptorTable(GuestHarness.IDT, 0x3FF));
         g.vcpu.inject(new Event.ExternalInterrupt(0x21)); // queued behind the re-injected 0x20
         assertEquals(0x20, g.vcpu.vmcb().read64(VmcbLayout.EVENTINJ) & 0xFF);
@@ -110,6 +117,7 @@ class InjectionTest {
         assertInstanceOf(VmExit.PortIo.class, g.vcpu.run(10));
         assertEquals(STACK - 24, g.vcpu.register(Register.RSP), "then 0x21, nested in the first handler");
         assertEquals(HANDLER + 2, stack(g, 6), "interrupted after the first handler's OUT");
+        assertFalse(g.vcpu.eventPending(), "both delivered");
     }
 
     @Test
