@@ -91,13 +91,10 @@ done <"$here/workloads/workloads.conf"
 # ---- the runners -------------------------------------------------------------------------
 read -r -a hve_cmd <<<"${HVE:-$root/hve}"
 qemu=${QEMU:-qemu-system-x86_64}
-if [ "$use_qemu" = 1 ] && ! command -v "$qemu" >/dev/null; then
-  echo "compare.sh: $qemu not found; installing Debian's qemu-system-x86" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq >&2 &&
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends qemu-system-x86 >&2 ||
-    { echo "compare.sh: could not install qemu-system-x86" >&2; exit 1; }
+# shellcheck source=ensure-qemu.sh
+source "$here/ensure-qemu.sh"
+if [ "$use_qemu" = 1 ]; then
+  ensure_qemu "$qemu" compare.sh || exit 1
 fi
 runners=()
 [ "$use_qemu" = 1 ] && runners+=(tcg)

@@ -5,20 +5,10 @@
 # (identity-mapped first 4 GiB, CPL 0). Exceptions go to handlers that record the vector and
 # error code and resume at `resume`; the run ends with 0x2A on the debug-exit port, or with the
 # number of the first failed check.
+        .include "long64.inc"
         .set COM1, 0x3F8
         .set POST, 0x80
-        .set DEBUG_EXIT, 0xF4
         .set LAPIC, 0xFEE00000
-        .set PIC1_CMD, 0x20
-        .set PIC1_DATA, 0x21
-        .set PIC2_DATA, 0xA1
-        .set PIT_CH0, 0x40
-        .set PIT_CMD, 0x43
-
-.macro fail step
-        mov     $\step, %al
-        out     %al, $DEBUG_EXIT
-.endm
 
 # Runs the faulting instruction at label \name, expecting vector \vector.
 .macro expect_fault name, vector, step
@@ -248,18 +238,7 @@ op_vmmcall:
         fail    9
 7:
         # An interrupt that waits for a window: PIT IRQ 0 raised while IF = 0, taken after STI.
-        mov     $0x11, %al                      # ICW1: edge, cascade, ICW4
-        out     %al, $PIC1_CMD
-        mov     $0x20, %al                      # ICW2: IRQ 0 is vector 32
-        out     %al, $PIC1_DATA
-        mov     $0x04, %al
-        out     %al, $PIC1_DATA
-        mov     $0x01, %al
-        out     %al, $PIC1_DATA
-        mov     $0xFE, %al                      # only IRQ 0
-        out     %al, $PIC1_DATA
-        mov     $0xFF, %al
-        out     %al, $PIC2_DATA
+        pic_irq0_only                           # IRQ 0 is vector 32
         mov     $0x34, %al                      # channel 0, rate generator
         out     %al, $PIT_CMD
         mov     $100, %al                       # about 84 microseconds

@@ -1,16 +1,10 @@
 # The exits exits64.s leaves out because they belong to one vendor: the VMX instructions, which
 # exit in VMX non-root operation (Intel SDM Vol. 3C §26.1.2) and then fail with #UD in the guest,
-# as under a hypervisor that hides VMX. (XSETBV is not here: the CPU models offer no XSAVE, so the
-# core raises #UD for it before any exit.) Run with
+# as under a hypervisor that hides VMX. (XSETBV has its own guest, xsetbv64.s.) Run with
 # `--backend vmx --intercept all --trace-exits F`. Each operation has a global label op_* and an
 # end label op_*_end, so a test can find its RIP and length with nm. The run ends with 0x2A on the
 # debug-exit port, or with the number of the first failed check.
-        .set DEBUG_EXIT, 0xF4
-
-.macro fail step
-        mov     $\step, %al
-        out     %al, $DEBUG_EXIT
-.endm
+        .include "long64.inc"
 
 # Runs the VMX instruction between op_\name and op_\name\()_end, which must raise #UD.
 .macro expect_ud name, step
@@ -33,16 +27,8 @@ op_\name\()_end:
         .code64
         .globl _start
 _start:
-        # IDT vector 6 only: a 64-bit interrupt gate to ud_handler through code selector 0x20.
-        lea     ud_handler(%rip), %rax
-        lea     idt + 6 * 16(%rip), %rdi
-        mov     %ax, (%rdi)
-        movw    $0x20, 2(%rdi)
-        movw    $0x8E00, 4(%rdi)
-        shr     $16, %rax
-        mov     %ax, 6(%rdi)
-        shr     $16, %rax
-        mov     %eax, 8(%rdi)
+        # IDT vector 6 only: a 64-bit interrupt gate to ud_handler.
+        gate    6, ud_handler
         lidt    idt_pointer(%rip)
 
         expect_ud vmxon, 2

@@ -68,6 +68,14 @@ public interface Vcpu {
     VendorRecord lastExitRecord();
 
     /**
+     * {@code lastExitRecord().reason()} without building the record: what per-exit statistics
+     * need. Backends override it with a single field read.
+     */
+    default long lastExitReason() {
+        return lastExitRecord().reason();
+    }
+
+    /**
      * Installs (or, with {@code null}, removes) the listener for exits this backend carries out
      * itself. Without a listener a backend builds no record for them, so the run loop allocates
      * nothing extra. A backend that never handles an exit itself may keep this default.

@@ -39,8 +39,12 @@ class InterceptedExitsTest {
     }
 
     /** Runs exits64 on {@code backend} with {@code extra} options and returns the trace's lines. */
-    static List<String> trace(String backend, String name, String... extra) throws IOException {
-        Path file = temp.resolve(name);
+    private static List<String> trace(String backend, String name, String... extra) throws IOException {
+        return trace(temp.resolve(name), backend, extra);
+    }
+
+    /** Runs exits64 on {@code backend}, tracing to {@code file}, and returns the trace's lines. */
+    static List<String> trace(Path file, String backend, String... extra) throws IOException {
         String[] args = new String[] {"run", "-q", "--backend", backend, "--kernel",
             TestGuests.path("exits64").toString(), "--trace-exits", file.toString()};
         String[] all = new String[args.length + extra.length];

@@ -196,6 +196,39 @@ class SvmExitTraceTest {
         assertException("op_page_fault", 14, 2, 0x1_0000_0000L);
     }
 
+    /** Runs {@code guests/exits/xsetbv64.s} on SVM with {@code intercepts} and returns its trace. */
+    private static List<Map<String, String>> xsetbvTrace(String intercepts) throws IOException {
+        Path trace = temp.resolve("xsetbv-" + intercepts + ".jsonl");
+        RunnerHarness.Result result = RunnerHarness.run("run", "-q", "--backend", "svm", "--kernel",
+            TestGuests.path("xsetbv64").toString(), "--intercept", intercepts, "--trace-exits", trace.toString());
+        assertEquals(ALL_CHECKS_PASSED, result.status(), "every check in xsetbv64 passed; stderr: " + result.err());
+        return Files.readAllLines(trace).stream().map(JsonLine::parse).collect(Collectors.toList());
+    }
+
+    /**
+     * XSETBV with its intercept (vector 4 bit 13) set: EXITCODE 0x8D (VMEXIT_XSETBV), EXITINFO1 and
+     * EXITINFO2 0, next RIP past the 3-byte 0F 01 D1. Without the intercept XSETBV does not exit.
+     */
+    @Test
+    void xsetbvInterceptIsExitCode8D() throws IOException, InterruptedException {
+        GuestSymbols xsetbv = GuestSymbols.of(TestGuests.path("xsetbv64"));
+        String rip = Long.toUnsignedString(xsetbv.address("op_xsetbv"));
+        List<Map<String, String>> found = xsetbvTrace("xsetbv").stream().filter(e -> rip.equals(e.get("rip")))
+            .collect(Collectors.toList());
+        assertEquals(1, found.size(), "one exit at op_xsetbv");
+        Map<String, String> e = found.get(0);
+        assertEquals("svm", e.get("backend"));
+        assertEquals("internal", e.get("kind"));
+        assertEquals(0x8D, field(e, "reason"), "EXITCODE");
+        assertEquals(0, field(e, "exitinfo1"));
+        assertEquals(0, field(e, "exitinfo2"));
+        assertEquals(0, field(e, "exitintinfo"));
+        assertEquals(xsetbv.address("op_xsetbv") + 3, field(e, "next_rip"));
+        assertEquals(xsetbv.address("op_xgetbv"), field(e, "next_rip"), "XGETBV follows and takes no exit");
+        assertFalse(xsetbvTrace("rdtsc").stream().anyMatch(x -> rip.equals(x.get("rip"))),
+            "no exit without the XSETBV intercept");
+    }
+
     @Test
     void theInterruptWindowIsAVintrExit() {
         List<Map<String, String>> windows = exits.stream().filter(e -> "interrupt-window".equals(e.get("kind")))

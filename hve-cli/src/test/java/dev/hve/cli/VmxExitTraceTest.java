@@ -219,6 +219,23 @@ class VmxExitTraceTest {
         assertEquals(8, field(vmwrite, "qualification"));
     }
 
+    /**
+     * {@code guests/exits/xsetbv64.s}: XSETBV exits unconditionally (§26.1.2) with basic reason 55
+     * (Appendix C) once its own #UD check, CR4.OSXSAVE, has passed (§26.1.1); the exit qualification
+     * is not used and the instruction length is XSETBV's 3 bytes (0F 01 D1). XGETBV never exits.
+     */
+    @Test
+    void xsetbvIsReason55WithItsLength() throws IOException, InterruptedException {
+        GuestSymbols xsetbv = GuestSymbols.of(TestGuests.path("xsetbv64"));
+        List<Map<String, String>> run = trace("xsetbv64", "xsetbv");
+        Map<String, String> line = exit(run, xsetbv, "internal", 55, "op_xsetbv");
+        assertEquals(0, field(line, "qualification"));
+        assertEquals(3, field(line, "instruction_length"));
+        assertEquals(xsetbv.address("op_xgetbv") - xsetbv.address("op_xsetbv"), field(line, "instruction_length"));
+        String xgetbvRip = Long.toUnsignedString(xsetbv.address("op_xgetbv"));
+        assertFalse(run.stream().anyMatch(e -> xgetbvRip.equals(e.get("rip"))), "XGETBV takes no exit");
+    }
+
     @Test
     void theInterruptWindowExitIsReason7() {
         assertFalse(lines.stream().filter(e -> "interrupt-window".equals(e.get("kind")))

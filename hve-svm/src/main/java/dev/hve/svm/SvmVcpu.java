@@ -278,6 +278,11 @@ public final class SvmVcpu implements Vcpu {
     }
 
     @Override
+    public long lastExitReason() {
+        return vmcb.read64(VmcbLayout.EXITCODE);
+    }
+
+    @Override
     public VendorRecord lastExitRecord() {
         Map<String, Long> fields = new LinkedHashMap<>();
         fields.put("exitinfo1", vmcb.read64(VmcbLayout.EXITINFO1));

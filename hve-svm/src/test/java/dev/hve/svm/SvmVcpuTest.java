@@ -170,6 +170,7 @@ class SvmVcpuTest {
         VendorRecord record = vcpu.lastExitRecord();
         assertEquals("svm", record.backend());
         assertEquals(0x7B, record.reason());
+        assertEquals(0x7B, vcpu.lastExitReason(), "the cheap accessor agrees");
         assertEquals(List.of("exitinfo1", "exitinfo2", "exitintinfo", "next_rip"), List.copyOf(record.fields().keySet()));
         assertEquals(0x3F80010L, record.fields().get("exitinfo1"));
         assertEquals(0x1002L, record.fields().get("exitinfo2"));

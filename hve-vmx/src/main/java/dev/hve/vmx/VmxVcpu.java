@@ -522,6 +522,11 @@ public final class VmxVcpu implements Vcpu {
      * VM-instruction error.
      */
     @Override
+    public long lastExitReason() {
+        return lastWasVmFail ? -1 : ExitReason.basic(vmcs.read32(VmcsField.VM_EXIT_REASON));
+    }
+
+    @Override
     public VendorRecord lastExitRecord() {
         Map<String, Long> fields = new LinkedHashMap<>();
         if (lastWasVmFail) {

@@ -459,6 +459,7 @@ class VmEntryCheckTest {
         assertEquals(0, failure.vendorError());
         assertTrue(failure.reason().contains("33"), failure.reason());
         assertEquals(ExitReason.INVALID_GUEST_STATE, g.vcpu.lastExitRecord().reason());
+        assertEquals(ExitReason.INVALID_GUEST_STATE, g.vcpu.lastExitReason(), "the cheap accessor agrees");
         assertEquals(ENTRY_FAILURE_33 & 0xFFFF_FFFFL, g.vcpu.lastExitRecord().fields().get("exit_reason"));
 
         Guest h = guest();
@@ -467,5 +468,25 @@ class VmEntryCheckTest {
         assertEquals(8, host.vendorError());
         assertEquals(8L, h.vcpu.lastExitRecord().fields().get("vm_instruction_error"));
         assertEquals(-1, h.vcpu.lastExitRecord().reason(), "a VMfailValid is no VM exit");
+        assertEquals(-1, h.vcpu.lastExitReason());
+    }
+
+    @Test
+    void checksSkippedForUnchangedStateRunAgainAfterAChange() {
+        // Entries skip re-verifying settled state that passed and has not changed since; any
+        // change to it, even after successful entries, must be checked again.
+        Guest g = guest();
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+        g.vcpu.completeInstruction();
+        g.vcpu.vmcs().write(VmcsField.GUEST_CS_AR_BYTES, 0xC09A);
+        VmExit.EntryFailure guestState = assertInstanceOf(VmExit.EntryFailure.class, g.vcpu.run(100));
+        assertEquals(ExitReason.INVALID_GUEST_STATE, g.vcpu.lastExitReason(), guestState.reason());
+
+        Guest h = guest();
+        assertInstanceOf(VmExit.Hlt.class, h.vcpu.run(100));
+        h.vcpu.completeInstruction();
+        h.vcpu.vmcs().write(VmcsField.HOST_CS_SELECTOR, 0);
+        VmExit.EntryFailure hostState = assertInstanceOf(VmExit.EntryFailure.class, h.vcpu.run(100));
+        assertEquals(8, hostState.vendorError(), "VMfailValid: invalid host-state field");
     }
 }

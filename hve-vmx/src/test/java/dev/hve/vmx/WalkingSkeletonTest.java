@@ -49,6 +49,7 @@ class WalkingSkeletonTest {
         VmExit.Cpuid cpuid = assertInstanceOf(VmExit.Cpuid.class, g.vcpu.run(1000));
         assertEquals(0, cpuid.leaf());
         assertEquals(ExitReason.CPUID, g.vcpu.lastExitRecord().reason());
+        assertEquals(ExitReason.CPUID, g.vcpu.lastExitReason(), "the cheap accessor agrees");
         assertEquals(2L, g.vcpu.lastExitRecord().fields().get("instruction_length"));
         g.vcpu.completeInstruction();
 

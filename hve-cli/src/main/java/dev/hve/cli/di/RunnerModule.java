@@ -4,6 +4,7 @@ import dev.hve.api.HostCpu;
 import dev.hve.api.Vm;
 import dev.hve.cli.config.Console;
 import dev.hve.cli.config.RunOptions;
+import dev.hve.cli.config.TerminalMode;
 import dev.hve.cli.config.UsageException;
 import dev.hve.cli.backend.BackendCatalog;
 import dev.hve.cli.backend.StartupSelection;
@@ -95,14 +96,19 @@ public final class RunnerModule {
         Vm vm = selection.backend().provider().createVm(selection.host().cpu());
         MachineConfig config;
         try {
-            // Keyboard input reaches COM1 when the console is a terminal, as with QEMU's -serial stdio;
-            // a run without a terminal stays deterministic, with no input.
-            boolean terminal = options.serial().equals("stdio") && System.console() != null;
+            // With --serial stdio, stdin is COM1's receive line, as with QEMU's -serial stdio: a
+            // terminal (in character mode, so the guest does the echoing) or a pipe. End of input
+            // leaves the line idle and the run goes on; a run with no input (stdin at end, as
+            // from /dev/null) stays reproducible.
+            boolean stdio = options.serial().equals("stdio");
+            if (stdio && console.in() == System.in) {
+                TerminalMode.characterModeWhileRunning();
+            }
             HostCpu guestCpu = options.guestCpu() == null ? null : cpus.byName(options.guestCpu())
                 .orElseThrow(() -> new UsageException("unknown --cpu '" + options.guestCpu() + "'; choose from "
                     + String.join(", ", cpus.names())));
             config = new MachineConfig(options.memoryBytes(), options.smp(), serial,
-                terminal ? console.in() : null, options.hostClock(), guestCpu);
+                stdio ? console.in() : null, options.hostClock(), guestCpu);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -81,7 +81,8 @@ public final class GuestRunner {
         if (trace != null) {
             observers.add(trace);
         }
-        if (System.console() != null) {
+        // A progress line on the terminal would overwrite the guest's console when that is there too.
+        if (System.console() != null && !options.serial().equals("stdio")) {
             observers.add(new ProgressReporter(console.err()));
         }
         long start = System.nanoTime();

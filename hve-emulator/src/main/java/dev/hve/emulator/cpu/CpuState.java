@@ -183,6 +183,7 @@ public final class CpuState {
         cr4 = 0;
         cr8 = 0;
         efer = 0;
+        xcr0 = 1; // x87 only at power-up (SDM Vol. 3A table 10-1)
         java.util.Arrays.fill(dr, 0);
         dr[6] = 0xFFFF0FF0L;
         dr[7] = 0x400;

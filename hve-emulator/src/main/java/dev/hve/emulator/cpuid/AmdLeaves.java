@@ -15,14 +15,14 @@ final class AmdLeaves {
         Map<Long, int[]> t = new HashMap<>();
         int[] vendor = TableCpuModel.vendorRegisters("AuthenticAMD");
         t.put(TableCpuModel.key(0, 0), new int[] {0xD, vendor[0], vendor[1], vendor[2]});
-        // Family 17h (base 0xF + extended 0x8), model 1. ECX: SSE3, SSSE3, CX16, SSE4.1/4.2, MOVBE,
-        // POPCNT; no VMX bit on AMD; XSAVE is not offered (not modeled). EDX: the classic set through SSE2.
-        // Leaf 1 ECX: CX16(13), MOVBE(22), POPCNT(23); SSE3, SSSE3 and SSE4.x are not implemented.
-        t.put(TableCpuModel.key(1, 0), new int[] {0x0080_0F11, 0x0001_0800, (1 << 13) | (1 << 22) | (1 << 23),
+        // Family 17h (base 0xF + extended 0x8), model 1; no VMX bit on AMD. Leaf 1 ECX: CX16(13),
+        // MOVBE(22), POPCNT(23), XSAVE(26) (OSXSAVE, 27, mirrors CR4.OSXSAVE at execution); SSE3,
+        // SSSE3 and SSE4.x are not implemented. EDX: the classic set through SSE2.
+        t.put(TableCpuModel.key(1, 0), new int[] {0x0080_0F11, 0x0001_0800, (1 << 13) | (1 << 22) | (1 << 23) | (1 << 26),
             0x078B_FBFF & ~(1 << 1)}); // VME (bit 1) is not modeled
         // Leaf 7: nothing offered. BMI1/BMI2 are VEX-encoded and not modeled (TZCNT runs as BSF).
         t.put(TableCpuModel.key(7, 0), new int[] {0, 0, 0, 0});
-        t.put(TableCpuModel.key(0xD, 0), new int[] {0x3, 0x240, 0x240, 0});
+        IntelLeaves.putXsaveLeaf(t);
         t.put(TableCpuModel.key(0x8000_0000, 0), new int[] {0x8000_000A, vendor[0], vendor[1], vendor[2]});
         // ECX: LAHF/SAHF(0), SVM(2), ABM/LZCNT(5), 3DNowPrefetch(8). EDX, as on Zen parts, mirrors
         // leaf 1's FPU..FXSR bits and adds SYSCALL(11), NX(20), MmxExt(22), FFXSR(25), 1GB pages(26),

@@ -1,5 +1,6 @@
 package dev.hve.emulator.cpuid;
 
+import dev.hve.emulator.fpu.XSave;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,18 +16,18 @@ final class IntelLeaves {
         Map<Long, int[]> t = new HashMap<>();
         int[] vendor = TableCpuModel.vendorRegisters("GenuineIntel");
         t.put(TableCpuModel.key(0, 0), new int[] {0xD, vendor[0], vendor[1], vendor[2]});
-        // Family 6, model 0x55 stepping 4 (a Skylake-SP signature). ECX: SSE3(0), VMX(5), SSSE3(9),
-        // CX16(13), SSE4.1(19), SSE4.2(20), MOVBE(22), POPCNT(23); XSAVE(26) is not offered because
-        // the XSAVE family is not modeled; hypervisor bit clear. EDX: FPU..SSE2 (the classic set).
-        // Leaf 1 ECX: VMX(5), CX16(13), MOVBE(22), POPCNT(23); EDX: the classic set with FPU, MMX,
-        // FXSR, SSE and SSE2, which the x87/SIMD units implement. SSE3, SSSE3 and SSE4.x are not
-        // implemented, so they are not offered: glibc picks its string functions from these bits.
-        t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800, (1 << 5) | (1 << 13) | (1 << 22) | (1 << 23),
+        // Family 6, model 0x55 stepping 4 (a Skylake-SP signature); hypervisor bit clear.
+        // Leaf 1 ECX: VMX(5), CX16(13), MOVBE(22), POPCNT(23), XSAVE(26) (OSXSAVE, 27, mirrors
+        // CR4.OSXSAVE at execution); EDX: the classic set with FPU, MMX, FXSR, SSE and SSE2, which the
+        // x87/SIMD units implement. SSE3, SSSE3 and SSE4.x are not implemented, so they are not
+        // offered: glibc picks its string functions from these bits.
+        t.put(TableCpuModel.key(1, 0), new int[] {0x0005_0654, 0x0001_0800,
+            (1 << 5) | (1 << 13) | (1 << 22) | (1 << 23) | (1 << 26),
             0x078B_FBFF & ~(1 << 1)}); // VME (bit 1) is not modeled
         // Leaf 7: only ERMS (bit 9). BMI1/BMI2 are VEX-encoded and not modeled, so TZCNT runs as
         // BSF on this model, as it does on parts without BMI1.
         t.put(TableCpuModel.key(7, 0), new int[] {0, 1 << 9, 0, 0});
-        t.put(TableCpuModel.key(0xD, 0), new int[] {0x3, 0x240, 0x240, 0});
+        putXsaveLeaf(t);
         t.put(TableCpuModel.key(0x8000_0000, 0), new int[] {0x8000_0008, 0, 0, 0});
         // ECX: LAHF/SAHF(0), LZCNT(5), PREFETCHW(8). EDX: SYSCALL(11), NX(20), 1GB pages(26), RDTSCP(27), LM(29).
         t.put(TableCpuModel.key(0x8000_0001, 0), new int[] {0, 0, (1 << 0) | (1 << 5) | (1 << 8),
@@ -37,6 +38,18 @@ final class IntelLeaves {
     }
 
     private IntelLeaves() {
+    }
+
+    /**
+     * Leaf 0Dh (SDM Vol. 1 §13.2; APM Vol. 3 CPUID Fn0000_000D): sub-leaf 0 EAX = the XCR0 bits
+     * supported, x87 and SSE (EDX, bits 63:32, none); EBX = the XSAVE area size for the components
+     * XCR0 enables and ECX = the size for all supported ones: 576 (legacy region and header) in
+     * every case, since XCR0 is 1 or 3 and neither component lies in the extended region. Sub-leaf 1
+     * (XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES) is absent, so it reads as zeros; so do the
+     * sub-leaves of components 2 and up.
+     */
+    static void putXsaveLeaf(Map<Long, int[]> table) {
+        table.put(TableCpuModel.key(0xD, 0), new int[] {(int) XSave.SUPPORTED, XSave.AREA_SIZE, XSave.AREA_SIZE, 0});
     }
 
     static void putBrand(Map<Long, int[]> table, String brand) {

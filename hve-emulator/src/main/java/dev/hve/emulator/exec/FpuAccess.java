@@ -42,6 +42,11 @@ final class FpuAccess implements FpuHost {
     }
 
     @Override
+    public long xcr0() {
+        return x.s.xcr0;
+    }
+
+    @Override
     public long gpr(int r) {
         return x.s.gpr[r];
     }

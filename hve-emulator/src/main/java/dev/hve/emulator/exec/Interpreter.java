@@ -502,8 +502,9 @@ public final class Interpreter implements ByteSource {
             case 0xAB: integer.bitTest(1, false); return;
             case 0xAC: case 0xAD: integer.shrd(op == 0xAC); return;
             case 0xAE:
-                // FXSAVE, FXRSTOR, LDMXCSR, STMXCSR belong to the SSE unit; fences and CLFLUSH do not.
-                if (in.mod != 3 && (in.reg & 7) <= 3) {
+                // FXSAVE, FXRSTOR, LDMXCSR, STMXCSR, XSAVE and XRSTOR belong to the SSE unit; fences,
+                // XSAVEOPT (not offered) and CLFLUSH do not.
+                if (in.mod != 3 && (in.reg & 7) <= 5) {
                     fpu(simd.execute(in, ea, fpuHost));
                 } else {
                     system.group15();

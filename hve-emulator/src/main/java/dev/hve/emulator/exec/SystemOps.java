@@ -6,6 +6,7 @@ import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.control.HypercallInstruction;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.decode.Instruction;
+import dev.hve.emulator.fpu.XSave;
 import dev.hve.emulator.msr.MsrModel;
 
 /**
@@ -329,6 +330,7 @@ final class SystemOps {
         throw x.ud();
     }
 
+    /** XGETBV: ECX = 0 reads XCR0; ECX = 1 (XINUSE) needs XGETBV1, not offered: #GP(0) as for any other. */
     private void xgetbv() {
         if ((s.cr4 & CpuState.CR4_OSXSAVE) == 0) {
             throw x.ud();
@@ -347,8 +349,10 @@ final class SystemOps {
         x.requireCpl0();
         exitIf(x.controls.xsetbv(in.length));
         long v = (s.gpr[0] & 0xFFFF_FFFFL) | (s.gpr[2] << 32);
-        // XCR0: x87 must stay set; SSE/AVX state bits beyond the model's leaf 0Dh are reserved.
-        if ((s.gpr[1] & 0xFFFF_FFFFL) != 0 || (v & 1) == 0 || (v & ~3L) != 0) {
+        // SDM Vol. 2 XSETBV, Vol. 1 §13.3: only XCR0 exists (ECX = 0); XCR0[0] (x87) cannot be
+        // cleared; bits outside CPUID.(EAX=0DH,ECX=0):EDX:EAX are reserved. The remaining rule,
+        // XCR0[2:1] = 10b (AVX without SSE) is #GP, cannot arise with AVX unsupported.
+        if ((s.gpr[1] & 0xFFFF_FFFFL) != 0 || (v & XSave.X87) == 0 || (v & ~XSave.SUPPORTED) != 0) {
             throw x.gp(0);
         }
         s.xcr0 = v;
@@ -364,7 +368,10 @@ final class SystemOps {
         s.kernelGsBase = t;
     }
 
-    /** 0F AE: fences and CLFLUSH; FXSAVE/XSAVE state is not modeled yet. */
+    /**
+     * 0F AE: fences and CLFLUSH. The state forms (FXSAVE ... XRSTOR, /0-/5) are the SSE unit's;
+     * /6 with memory, XSAVEOPT, is #UD: CPUID.(EAX=0DH,ECX=1):EAX[0] does not offer it.
+     */
     void group15() {
         int reg = in.reg & 7;
         if (in.mod == 3) {

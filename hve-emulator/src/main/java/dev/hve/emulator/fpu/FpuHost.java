@@ -23,6 +23,9 @@ public interface FpuHost {
 
     long cr4();
 
+    /** XCR0, the enabled XSAVE state components (XSAVE/XRSTOR AND it with EDX:EAX). */
+    long xcr0();
+
     /** General register {@code r} (0-15), all 64 bits. */
     long gpr(int r);
 

@@ -94,6 +94,42 @@ public final class FpuState {
         fop = 0;
     }
 
+    /**
+     * The x87 state component's initial configuration, which XRSTOR loads for XSTATE_BV[0] = 0 (SDM
+     * Vol. 1 §13.6): FNINIT's state with ST0-ST7 zero as well.
+     */
+    public void initX87Component() {
+        init();
+        java.util.Arrays.fill(sig, 0);
+        java.util.Arrays.fill(se, 0);
+    }
+
+    /** True when the x87 component is in its initial configuration (SDM Vol. 1 §13.6). */
+    public boolean x87Initial() {
+        if (fcw != 0x37F || statusWord() != 0 || fip != 0 || fdp != 0 || fcs != 0 || fds != 0 || fop != 0) {
+            return false;
+        }
+        for (int i = 0; i < 8; i++) {
+            if (tag[i] != TAG_EMPTY || sig[i] != 0 || se[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when XMM0 to XMM{@code count - 1} are zero: the SSE component's initial configuration
+     * (SDM Vol. 1 §13.6: XMM0-15 in 64-bit mode, XMM0-7 outside it; MXCSR is not part of it).
+     */
+    public boolean xmmZero(int count) {
+        for (int i = 0; i < 2 * count; i++) {
+            if (xmm[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Physical register number of ST(i). */
     public int phys(int i) {
         return (top + i) & 7;

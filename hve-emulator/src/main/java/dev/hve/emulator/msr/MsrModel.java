@@ -5,8 +5,9 @@ import dev.hve.emulator.cpu.CpuState;
 /**
  * The model-specific registers an operating system touches (Intel SDM Vol. 4; AMD APM Vol. 2
  * appendix A). MSRs that both vendors' guest-state areas carry live in {@link CpuState}; the rest
- * are kept here. Unknown MSRs, reserved-bit writes and writes to read-only MSRs are refused, which
- * the executor turns into #GP(0).
+ * are kept here, and those only one vendor has are in {@link VendorMsrs}. Unknown MSRs,
+ * reserved-bit writes and writes to read-only MSRs are refused, which the executor turns into
+ * #GP(0).
  *
  * <p>The TSC is virtual: the caller passes the core's base count (retired instructions plus the
  * backend's TSC offset) and a write to IA32_TSC adjusts {@link #tscBias}.
@@ -14,22 +15,17 @@ import dev.hve.emulator.cpu.CpuState;
 public final class MsrModel {
 
     public static final int IA32_TSC = 0x10;
-    public static final int IA32_PLATFORM_ID = 0x17;
     public static final int IA32_APIC_BASE = 0x1B;
-    public static final int IA32_FEATURE_CONTROL = 0x3A;
     public static final int IA32_TSC_ADJUST = 0x3B;
     public static final int IA32_SPEC_CTRL = 0x48;
     public static final int IA32_PRED_CMD = 0x49;
     public static final int IA32_BIOS_SIGN_ID = 0x8B;
-    public static final int MSR_PLATFORM_INFO = 0xCE;
     public static final int IA32_MTRRCAP = 0xFE;
-    public static final int IA32_ARCH_CAPABILITIES = 0x10A;
     public static final int IA32_SYSENTER_CS = 0x174;
     public static final int IA32_SYSENTER_ESP = 0x175;
     public static final int IA32_SYSENTER_EIP = 0x176;
     public static final int IA32_MCG_CAP = 0x179;
     public static final int IA32_MCG_STATUS = 0x17A;
-    public static final int IA32_MISC_ENABLE = 0x1A0;
     public static final int IA32_MTRR_PHYSBASE0 = 0x200;
     public static final int IA32_MTRR_FIX64K_00000 = 0x250;
     public static final int IA32_MTRR_FIX16K_80000 = 0x258;
@@ -48,24 +44,11 @@ public final class MsrModel {
     public static final int IA32_GS_BASE = 0xC000_0101;
     public static final int IA32_KERNEL_GS_BASE = 0xC000_0102;
     public static final int IA32_TSC_AUX = 0xC000_0103;
-    /** AMD: VM_CR and VM_HSAVE_PA (APM Vol. 2 §15.30). */
-    public static final int VM_CR = 0xC001_0114;
-    public static final int VM_HSAVE_PA = 0xC001_0117;
-    /** AMD: HWCR. */
-    public static final int HWCR = 0xC001_0015;
 
     private static final int VARIABLE_MTRRS = 8;
 
-    /**
-     * Further MSRs kept as plain storage (reads return what was written, initially zero), per
-     * vendor: Intel SMI count, PERF_STATUS/PERF_CTL, THERM_STATUS, ENERGY_PERF_BIAS; AMD SYSCFG,
-     * TOP_MEM/TOP_MEM2, NB_CFG, OSVW, LS_CFG, DE_CFG (AMD BKDG/PPR for family 17h).
-     */
-    private static final int[] INTEL_STORAGE = {0x34, 0x198, 0x199, 0x19C, 0x1B0};
-    private static final int[] AMD_STORAGE = {0xC001_0010, 0xC001_001A, 0xC001_001D, 0xC001_001F, 0xC001_0140,
-        0xC001_0141, 0xC001_1020, 0xC001_1029};
-    private final int[] storageIndex;
-    private final long[] storage;
+    /** The MSRs only this vendor has (MISC_ENABLE, SYSCFG, HWCR, ...). */
+    private final VendorMsrs vendor;
     /** Physical-address width of both models (CPUID 8000_0008h). */
     private final long physicalMask;
 
@@ -73,16 +56,11 @@ public final class MsrModel {
     private final boolean amd;
 
     public long apicBase = 0xFEE0_0000L | (1L << 11) | (1L << 8); // enabled, BSP
-    public long featureControl = 0;
-    public long miscEnable = 1; // fast-strings
     public long mtrrDefType;
     public final long[] mtrrVariable = new long[2 * VARIABLE_MTRRS];
     public final long[] mtrrFixed = new long[11];
     public long tscDeadline;
     public long specCtrl;
-    public long vmCr;
-    public long vmHsavePa;
-    public long hwcr;
     public long mcgStatus;
     public final long[] mcBanks = new long[4 * 4];
     /** Added to the core's base TSC count; a WRMSR to IA32_TSC moves it. */
@@ -95,17 +73,7 @@ public final class MsrModel {
         this.s = state;
         this.amd = amd;
         this.physicalMask = ((1L << (amd ? 48 : 39)) - 1) & ~0xFFFL;
-        this.storageIndex = amd ? AMD_STORAGE : INTEL_STORAGE;
-        this.storage = new long[storageIndex.length];
-    }
-
-    private int storageSlot(int index) {
-        for (int i = 0; i < storageIndex.length; i++) {
-            if (storageIndex[i] == index) {
-                return i;
-            }
-        }
-        return -1;
+        this.vendor = new VendorMsrs(amd);
     }
 
     /** The value of the last successful read. */
@@ -123,21 +91,16 @@ public final class MsrModel {
         long v;
         switch (index) {
             case IA32_TSC: v = baseTsc + tscBias; break;
-            case IA32_PLATFORM_ID: if (amd) { return false; } v = 0; break;
             case IA32_APIC_BASE: v = apicBase; break;
-            case IA32_FEATURE_CONTROL: if (amd) { return false; } v = featureControl; break;
             case IA32_TSC_ADJUST: v = tscBias; break;
             case IA32_SPEC_CTRL: v = specCtrl; break;
             case IA32_BIOS_SIGN_ID: v = 0; break;
-            case MSR_PLATFORM_INFO: if (amd) { return false; } v = 30L << 8; break;
             case IA32_MTRRCAP: v = VARIABLE_MTRRS | (1 << 8) | (1 << 10); break; // VCNT, FIX, WC
-            case IA32_ARCH_CAPABILITIES: if (amd) { return false; } v = 0; break;
             case IA32_SYSENTER_CS: v = s.sysenterCs; break;
             case IA32_SYSENTER_ESP: v = s.sysenterEsp; break;
             case IA32_SYSENTER_EIP: v = s.sysenterEip; break;
             case IA32_MCG_CAP: v = 4; break; // four banks, no extended features
             case IA32_MCG_STATUS: v = mcgStatus; break;
-            case IA32_MISC_ENABLE: if (amd) { return false; } v = miscEnable; break;
             case IA32_PAT: v = s.pat; break;
             case IA32_MTRR_DEF_TYPE: v = mtrrDefType; break;
             case IA32_TSC_DEADLINE: v = tscDeadline; break;
@@ -150,9 +113,6 @@ public final class MsrModel {
             case IA32_GS_BASE: v = s.segmentBase[CpuState.GS]; break;
             case IA32_KERNEL_GS_BASE: v = s.kernelGsBase; break;
             case IA32_TSC_AUX: v = s.tscAux; break;
-            case VM_CR: if (!amd) { return false; } v = vmCr; break;
-            case VM_HSAVE_PA: if (!amd) { return false; } v = vmHsavePa; break;
-            case HWCR: if (!amd) { return false; } v = hwcr; break;
             default: {
                 int fixed = fixedMtrrIndex(index);
                 if (fixed >= 0) {
@@ -161,8 +121,8 @@ public final class MsrModel {
                     v = mtrrVariable[index - IA32_MTRR_PHYSBASE0];
                 } else if (index >= IA32_MC0_CTL && index < IA32_MC0_CTL + mcBanks.length) {
                     v = mcBanks[index - IA32_MC0_CTL];
-                } else if (storageSlot(index) >= 0) {
-                    v = storage[storageSlot(index)];
+                } else if (vendor.read(index)) {
+                    v = vendor.value();
                 } else {
                     return false;
                 }
@@ -186,12 +146,6 @@ public final class MsrModel {
                 }
                 apicBase = v;
                 return true;
-            case IA32_FEATURE_CONTROL:
-                if (amd || (featureControl & 1) != 0) {
-                    return false; // locked
-                }
-                featureControl = v;
-                return true;
             case IA32_TSC_ADJUST: tscBias = v; return true;
             case IA32_SPEC_CTRL: specCtrl = v & 7; return (v & ~7L) == 0;
             case IA32_PRED_CMD: return (v & ~1L) == 0;
@@ -200,7 +154,6 @@ public final class MsrModel {
             case IA32_SYSENTER_ESP: if (!canonical(v)) { return false; } s.sysenterEsp = v; return true;
             case IA32_SYSENTER_EIP: if (!canonical(v)) { return false; } s.sysenterEip = v; return true;
             case IA32_MCG_STATUS: mcgStatus = v; return true;
-            case IA32_MISC_ENABLE: if (amd) { return false; } miscEnable = v; return true;
             case IA32_PAT:
                 for (int i = 0; i < 8; i++) {
                     int type = (int) ((v >>> (8 * i)) & 0xFF);
@@ -226,9 +179,6 @@ public final class MsrModel {
             case IA32_GS_BASE: if (!canonical(v)) { return false; } s.segmentBase[CpuState.GS] = v; return true;
             case IA32_KERNEL_GS_BASE: if (!canonical(v)) { return false; } s.kernelGsBase = v; return true;
             case IA32_TSC_AUX: if ((v >>> 32) != 0) { return false; } s.tscAux = v; return true;
-            case VM_CR: if (!amd) { return false; } vmCr = v; return true;
-            case VM_HSAVE_PA: if (!amd || (v & 0xFFF) != 0) { return false; } vmHsavePa = v; return true;
-            case HWCR: if (!amd) { return false; } hwcr = v; return true;
             default: {
                 int fixed = fixedMtrrIndex(index);
                 if (fixed >= 0) {
@@ -243,12 +193,7 @@ public final class MsrModel {
                     mcBanks[index - IA32_MC0_CTL] = v;
                     return true;
                 }
-                int slot = storageSlot(index);
-                if (slot >= 0) {
-                    storage[slot] = v;
-                    return true;
-                }
-                return false;
+                return vendor.write(index, v);
             }
         }
     }

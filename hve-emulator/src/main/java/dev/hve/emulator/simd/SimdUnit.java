@@ -4,10 +4,11 @@ import dev.hve.emulator.decode.Instruction;
 import dev.hve.emulator.fpu.FpuHost;
 import dev.hve.emulator.fpu.FpuState;
 import dev.hve.emulator.fpu.FxSave;
+import dev.hve.emulator.fpu.XSave;
 
 /**
  * Executes SSE and SSE2 instructions of the 0F map (SDM Vol. 1 ch. 10-11, Vol. 2) and the 0F AE
- * memory forms /0-/3 (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR). The interpreter passes the decoded
+ * memory forms /0-/5 (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR, XSAVE, XRSTOR). The interpreter passes the decoded
  * instruction and the effective address of its memory operand; the result is {@link #OK} or the
  * vector of the exception to raise: 6 #UD, 7 #NM, 13 #GP(0), 19 #XM. Memory faults propagate from
  * the {@link FpuHost} as the core's own exceptions. On any returned exception no architectural
@@ -31,6 +32,7 @@ public final class SimdUnit {
     static final long CR0_TS = 1L << 3;
     static final long CR4_OSFXSR = 1L << 9;
     static final long CR4_OSXMMEXCPT = 1L << 10;
+    static final long CR4_OSXSAVE = 1L << 18;
 
     private final FpuState f;
     private final SseInteger ix = new SseInteger();
@@ -39,6 +41,7 @@ public final class SimdUnit {
     private final SseFloatOps floats;
     private final SseIntegerOps ints;
     private final FxSave fxsave;
+    private final XSave xsave;
 
     private FpuHost h;
     private Instruction in;
@@ -49,6 +52,7 @@ public final class SimdUnit {
     public SimdUnit(FpuState state) {
         this.f = state;
         this.fxsave = new FxSave(state);
+        this.xsave = new XSave(state, fxsave);
         this.mmx = new MmxUnit(state, ix);
         this.moves = new SseMoves(state);
         this.floats = new SseFloatOps(state, mmx);
@@ -96,8 +100,11 @@ public final class SimdUnit {
 
     private int group15(long cr0) {
         int reg = in.reg & 7;
-        if (in.mod == 3 || reg > 3) {
+        if (in.mod == 3 || reg > 5) {
             return UD; // not an SSE form: the interpreter keeps fences, CLFLUSH and the FSGSBASE group
+        }
+        if (reg >= 4) {
+            return xsaveOrXrstor(reg == 4, cr0);
         }
         int seg = in.segment();
         if (reg <= 1) {
@@ -131,6 +138,33 @@ public final class SimdUnit {
         }
         h.write(seg, ea, 4, f.mxcsr & 0xFFFF_FFFFL); // STMXCSR
         return OK;
+    }
+
+    /**
+     * XSAVE/XRSTOR (SDM Vol. 2 XSAVE, XRSTOR "Protected Mode Exceptions"): #UD if CR4.OSXSAVE = 0
+     * (which CPUID.1:ECX.XSAVE = 0 keeps clear) or with a 66/F2/F3 prefix (the NP encodings;
+     * F3 0F AE /4 would be PTWRITE, not offered); then #NM if CR0.TS = 1 (CR0.EM is not checked);
+     * then #GP(0) if the area's linear address is not 64-byte aligned. RFBM = XCR0 AND EDX:EAX.
+     */
+    private int xsaveOrXrstor(boolean save, long cr0) {
+        if ((cr4 & CR4_OSXSAVE) == 0 || (in.prefixes & (Instruction.P_OPSIZE | Instruction.P_REP | Instruction.P_REPNE)) != 0) {
+            return UD;
+        }
+        if ((cr0 & CR0_TS) != 0) {
+            return NM;
+        }
+        int seg = in.segment();
+        if (((h.segmentBase(seg) + ea) & 63) != 0) {
+            return GP;
+        }
+        long xcr0 = h.xcr0();
+        long rfbm = xcr0 & ((h.gpr(0) & 0xFFFF_FFFFL) | (h.gpr(2) << 32));
+        boolean mode64 = in.codeSize == 8;
+        if (save) {
+            xsave.save(h, seg, ea, mask, rfbm, in.rexW(), mode64);
+            return OK;
+        }
+        return xsave.restore(h, seg, ea, mask, rfbm, xcr0, in.rexW(), mode64) ? OK : GP;
     }
 
     // ================================================================ dispatch

@@ -47,7 +47,7 @@ class FpuOracleTest {
         int perOp = Integer.getInteger("hve.fpu.oracle.cases", 150);
         long seed = Long.getLong("hve.fpu.oracle.seed", System.nanoTime());
         Random r = new Random(seed);
-        Path exe = compile();
+        Path exe = compile("fpu_oracle");
         List<Op> ops = new ArrayList<>();
         for (String line : run(List.of(exe.toString(), "-d"), null).split("\n")) {
             String[] p = line.trim().split(" ");
@@ -272,13 +272,14 @@ class FpuOracleTest {
 
     // ------------------------------------------------------------------ native tooling
 
-    private static Path workDirectory() throws IOException {
+    static Path workDirectory() throws IOException {
         Path dir = Paths.get(System.getProperty("hve.target", "target"), "native-tests").toAbsolutePath();
         Files.createDirectories(dir);
         return dir;
     }
 
-    private static Path compile() throws Exception {
+    /** Compiles {@code src/test/native/NAME.c} with gcc into the work directory. */
+    static Path compile(String name) throws Exception {
         String gcc = null;
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             File f = new File(dir, "gcc");
@@ -288,15 +289,15 @@ class FpuOracleTest {
             }
         }
         if (gcc == null) {
-            fail("gcc is required by the x87/SSE host-CPU oracle test but was not found on PATH; install gcc");
+            fail("gcc is required by the host-CPU oracle tests but was not found on PATH; install gcc");
         }
-        Path src = Paths.get("src/test/native/fpu_oracle.c").toAbsolutePath();
-        Path exe = workDirectory().resolve("fpu_oracle");
+        Path src = Paths.get("src/test/native/" + name + ".c").toAbsolutePath();
+        Path exe = workDirectory().resolve(name);
         run(List.of(gcc, "-O1", "-mno-red-zone", "-o", exe.toString(), src.toString()), null);
         return exe;
     }
 
-    private static String run(List<String> command, Path input) throws Exception {
+    static String run(List<String> command, Path input) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command);
         Path out = Files.createTempFile(workDirectory(), "out", ".txt");
         Path err = Files.createTempFile(workDirectory(), "err", ".txt");

@@ -23,6 +23,8 @@ public final class FpuTestMachine implements FpuHost {
     /** CR0 with PE, MP, NE set; CR4 with OSFXSR and OSXMMEXCPT. */
     public long cr0 = 0x23;
     public long cr4 = (1 << 9) | (1 << 10);
+    /** XCR0 with x87 and SSE enabled (XSAVE needs CR4.OSXSAVE, bit 18, as well). */
+    public long xcr0 = 3;
     public int codeSize = 8;
     public final Instruction in = new Instruction();
     private final Decoder decoder = new Decoder();
@@ -135,6 +137,11 @@ public final class FpuTestMachine implements FpuHost {
     @Override
     public long cr4() {
         return cr4;
+    }
+
+    @Override
+    public long xcr0() {
+        return xcr0;
     }
 
     @Override

@@ -40,7 +40,7 @@ class MsrModelTest {
         assertTrue(m.write(MsrModel.IA32_GS_BASE, 0xFFFF_8000_0000_1000L, 0));
         assertEquals(0xFFFF_8000_0000_1000L, s.segmentBase[CpuState.GS]);
         assertFalse(m.read(0x1234, 0), "unknown MSR");
-        assertFalse(m.read(MsrModel.VM_HSAVE_PA, 0), "an AMD MSR on the Intel model");
+        assertFalse(m.read(VendorMsrs.VM_HSAVE_PA, 0), "an AMD MSR on the Intel model");
     }
 
     @Test

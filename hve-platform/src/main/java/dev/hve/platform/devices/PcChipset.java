@@ -191,6 +191,15 @@ public final class PcChipset {
                 }
                 clock.poll();
             } else {
+                // Instruction-driven time. While a host line can still deliver input (a terminal,
+                // an open pipe), idle guest time passes at the host's pace: a guest idling at a
+                // prompt then neither spins the host nor races its clock ahead of the typist.
+                // Input that arrives early ends the wait; the receiver's timer is then the next
+                // deadline. Without a live line, time jumps at once and runs stay reproducible.
+                if (!serialInput.exhausted() && !serialInput.available()
+                    && serialInput.await(clock.nanosUntilNextDeadline())) {
+                    continue;
+                }
                 clock.fastForwardToNextDeadline();
             }
         }

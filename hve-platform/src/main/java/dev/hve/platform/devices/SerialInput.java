@@ -2,7 +2,6 @@ package dev.hve.platform.devices;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +17,14 @@ public abstract class SerialInput {
     /** Whether {@link #poll()} would return a byte now. */
     public abstract boolean available();
 
-    /** Waits up to {@code nanos} for a byte to become available; true if one is. */
+    /**
+     * Waits up to {@code nanos} for a byte to become available; true if one is. Returns at once
+     * when the line is {@link #exhausted()}.
+     */
     public abstract boolean await(long nanos) throws InterruptedException;
+
+    /** Whether no byte is waiting and none ever will (end of the host stream, or of a script). */
+    public abstract boolean exhausted();
 
     /** No input line connected. */
     public static SerialInput none() {
@@ -66,12 +71,23 @@ public abstract class SerialInput {
         public boolean await(long nanos) {
             return available();
         }
+
+        @Override
+        public boolean exhausted() {
+            return !available();
+        }
     }
 
+    /**
+     * Bytes a reader thread pumps from a host stream into a bounded ring. The reader blocks when
+     * the ring is full (the host side waits, as with flow control), and at end of stream the line
+     * becomes {@link #exhausted() exhausted} instead of ending the run.
+     */
     private static final class Background extends SerialInput {
-        private final ArrayBlockingQueue<Byte> queue = new ArrayBlockingQueue<>(4096);
-        /** One byte taken from the queue by {@link #await} and not yet polled, or -1. */
-        private int held = -1;
+        private final byte[] ring = new byte[4096];
+        private int head;
+        private int count;
+        private boolean ended;
 
         Background(InputStream stream, String threadName) {
             Thread reader = new Thread(() -> pump(stream), threadName);
@@ -83,45 +99,67 @@ public abstract class SerialInput {
             byte[] buffer = new byte[256];
             try {
                 int n;
-                while ((n = stream.read(buffer)) > 0) {
+                while ((n = stream.read(buffer)) >= 0) {
                     for (int i = 0; i < n; i++) {
-                        queue.put(buffer[i]);
+                        put(buffer[i]);
                     }
                 }
             } catch (IOException e) {
-                // The host side went away: the line simply stays idle from now on.
+                // The host side went away: the line stays idle from now on, as at end of stream.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                end();
             }
         }
 
-        @Override
-        public int poll() {
-            if (held >= 0) {
-                int b = held;
-                held = -1;
-                return b;
+        private synchronized void put(byte b) throws InterruptedException {
+            while (count == ring.length) {
+                wait();
             }
-            Byte b = queue.poll();
-            return b == null ? -1 : b & 0xFF;
+            ring[(head + count) % ring.length] = b;
+            count++;
+            notifyAll();
+        }
+
+        private synchronized void end() {
+            ended = true;
+            notifyAll();
         }
 
         @Override
-        public boolean available() {
-            return held >= 0 || !queue.isEmpty();
+        public synchronized int poll() {
+            if (count == 0) {
+                return -1;
+            }
+            int b = ring[head] & 0xFF;
+            head = (head + 1) % ring.length;
+            count--;
+            notifyAll(); // room for the reader
+            return b;
         }
 
         @Override
-        public boolean await(long nanos) throws InterruptedException {
-            if (available()) {
-                return true;
+        public synchronized boolean available() {
+            return count > 0;
+        }
+
+        @Override
+        public synchronized boolean exhausted() {
+            return ended && count == 0;
+        }
+
+        @Override
+        public synchronized boolean await(long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            while (count == 0 && !ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            Byte b = queue.poll(nanos, TimeUnit.NANOSECONDS);
-            if (b == null) {
-                return false;
-            }
-            held = b & 0xFF;
-            return true;
+            return count > 0;
         }
     }
 }

@@ -17,7 +17,10 @@ import java.io.UncheckedIOException;
  * in the receiver), so THRE and TEMT always read 1 and the THRE interrupt re-arms right after each
  * write. Reception is paced at the programmed character time on the {@link VirtualClock}, one
  * byte per character from the {@link SerialInput}; a host that sends faster waits (as if honoring
- * flow control) instead of overrunning the FIFO.
+ * flow control) instead of overrunning the FIFO. The host side honors RTS/CTS hardware flow
+ * control: it starts a character only while the UART asserts MCR.RTS (the far end's CTS), which
+ * a driver raises when the port is opened (Linux: when a tty opens ttyS0). Input typed ahead of
+ * that, during boot, waits on the host instead of being flushed by the driver's FIFO reset.
  *
  * <p>As on every PC serial card, the interrupt output reaches the IRQ line only through the
  * buffer enabled by MCR.OUT2; loopback forces OUT2's pin inactive, so no IRQ leaves the card then.
@@ -181,7 +184,7 @@ public final class Uart16550 implements PortDevice {
 
     /** Moves waiting input toward the receiver; the machine calls this once per loop iteration. */
     public void pollInput() {
-        if (!input.available() || loopback()) {
+        if (!input.available() || loopback() || (mcr & MCR_RTS) == 0) {
             return;
         }
         if (clock == null) {

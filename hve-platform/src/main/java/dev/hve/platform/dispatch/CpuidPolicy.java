@@ -15,6 +15,9 @@ public final class CpuidPolicy {
 
     /** CPUID.1:ECX bit 5, VMX. */
     private static final int LEAF1_ECX_VMX = 1 << 5;
+    /** CPUID.1:ECX bit 27, OSXSAVE: CR4.OSXSAVE (bit 18) as the guest has set it. */
+    private static final int LEAF1_ECX_OSXSAVE = 1 << 27;
+    private static final long CR4_OSXSAVE = 1L << 18;
     /** CPUID.1:ECX bit 31: a hypervisor is present (reserved for that use by both vendors). */
     private static final int LEAF1_ECX_HYPERVISOR = 1 << 31;
     /** CPUID.80000001h:ECX bit 2, SVM. */
@@ -33,13 +36,16 @@ public final class CpuidPolicy {
     }
 
     /**
-     * The leaf as vCPU {@code vcpu} sees it: CPUID.1:EBX[31:24] is its initial APIC ID, which the
-     * platform makes equal to the vCPU index (Intel SDM Vol. 2A, CPUID leaf 01H).
+     * The leaf as vCPU {@code vcpu}, running with {@code cr4}, sees it: CPUID.1:EBX[31:24] is its
+     * initial APIC ID, which the platform makes equal to the vCPU index, and CPUID.1:ECX.OSXSAVE
+     * mirrors its CR4.OSXSAVE, as the processor's own CPUID does (Intel SDM Vol. 2A, CPUID leaf
+     * 01H; KVM updates the bit on CR4 writes likewise).
      */
-    public CpuidLeaf leaf(int leaf, int subleaf, int vcpu) {
+    public CpuidLeaf leaf(int leaf, int subleaf, int vcpu, long cr4) {
         CpuidLeaf value = leaf(leaf, subleaf);
         if (leaf == 1) {
-            return new CpuidLeaf(value.eax(), (value.ebx() & 0x00FF_FFFF) | (vcpu << 24), value.ecx(), value.edx());
+            int ecx = (cr4 & CR4_OSXSAVE) != 0 ? value.ecx() | LEAF1_ECX_OSXSAVE : value.ecx() & ~LEAF1_ECX_OSXSAVE;
+            return new CpuidLeaf(value.eax(), (value.ebx() & 0x00FF_FFFF) | (vcpu << 24), ecx, value.edx());
         }
         return value;
     }

@@ -116,7 +116,7 @@ public final class ExitDispatcher {
     }
 
     private RunOutcome cpuid(Vcpu vcpu, VmExit.Cpuid request) {
-        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf(), vcpu.index());
+        CpuidLeaf leaf = cpuid.leaf(request.leaf(), request.subleaf(), vcpu.index(), vcpu.register(Register.CR4));
         // CPUID writes 32-bit results, so bits 63:32 of each register are cleared in 64-bit mode.
         vcpu.setRegister(Register.RAX, leaf.eax() & 0xFFFF_FFFFL);
         vcpu.setRegister(Register.RBX, leaf.ebx() & 0xFFFF_FFFFL);

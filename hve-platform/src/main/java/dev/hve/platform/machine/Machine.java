@@ -24,6 +24,7 @@ import dev.hve.platform.devices.SerialInput;
 import dev.hve.platform.dispatch.CpuidPolicy;
 import dev.hve.platform.dispatch.ExceptionReflection;
 import dev.hve.platform.dispatch.ExitDispatcher;
+import dev.hve.platform.dispatch.GuestVendorMsrs;
 import dev.hve.platform.dispatch.HypercallDispatch;
 import dev.hve.platform.dispatch.MmioEmulation;
 import dev.hve.platform.dispatch.MsrPolicy;
@@ -82,8 +83,10 @@ public final class Machine implements PowerEvents, ExitDispatcher.HaltPolicy {
 
         // The guest may see another CPU model than the host's: the same guest CPUID on VMX and SVM
         // makes the two backends' guests behave identically.
-        CpuidPolicy cpuid = new CpuidPolicy(config.guestCpu() == null ? host : config.guestCpu());
-        MsrPolicy msrs = new MsrPolicy(chipset.localApicMsrs());
+        // The MSRs only one vendor has follow the guest's CPU model too, not the backend's host.
+        HostCpu guestCpu = config.guestCpu() == null ? host : config.guestCpu();
+        CpuidPolicy cpuid = new CpuidPolicy(guestCpu);
+        MsrPolicy msrs = new MsrPolicy(chipset.localApicMsrs(), GuestVendorMsrs.of(guestCpu, config.vcpus()));
         HypercallDispatch hypercalls = new HypercallDispatch();
         ExtensionInstaller installer = new ExtensionInstaller(host, vm.memory(), ioBus, mmioBus, cpuid, msrs,
             hypercalls);

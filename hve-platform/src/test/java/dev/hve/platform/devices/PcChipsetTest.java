@@ -96,6 +96,7 @@ class PcChipsetTest {
     @Test
     void serialInputIsPolledIntoCom1() {
         ports.write(0x3FB, 1, 0x03);
+        ports.write(0x3FC, 1, 0x02); // RTS: the host may send
         chipset.poll();
         clock.advance(10_000_000);
         assertEquals(0x61, ports.read(0x3FD, 1));
@@ -145,6 +146,7 @@ class PcChipsetTest {
     void aHaltWithNothingArmedNeverWakes() throws InterruptedException {
         initPic(0x20, 0x28);
         ports.write(0x3FB, 1, 0x03);
+        ports.write(0x3FC, 1, 0x02);
         chipset.com1().pollInput();
         clock.advance(1_000_000); // the scripted byte arrives, but its interrupt is not enabled
         assertFalse(chipset.waitForWakeup(1_000_000, 0));

@@ -149,7 +149,7 @@ class Uart16550Test {
         out(IER, 0);
         out(LCR, 0x03);
         out(0x3FA, 0x07); // FIFO on, trigger level 1
-        out(MCR, 0x08);
+        out(MCR, 0x0A); // OUT2 gates the IRQ, RTS lets the host send
         out(IER, 0x01);
         long charNanos = uart.characterNanos();
         assertEquals(10L * 16 * 1_000_000_000L / 1_843_200, charNanos);
@@ -173,6 +173,7 @@ class Uart16550Test {
     void withoutFifosTheReceiverHoldsOneByteAndInputWaits() {
         Uart16550 uart = uart(SerialInput.scripted("ab".getBytes(StandardCharsets.US_ASCII)));
         out(LCR, 0x03);
+        out(MCR, 0x02);
         uart.pollInput();
         clock.advance(10 * uart.characterNanos());
         assertEquals(0x61, in(LSR), "one byte, no overrun: the host side waits");
@@ -182,11 +183,32 @@ class Uart16550Test {
     }
 
     @Test
+    void theHostSendsOnlyWhileRtsIsAsserted() {
+        Uart16550 uart = uart(SerialInput.scripted("xyz".getBytes(StandardCharsets.US_ASCII)));
+        out(LCR, 0x03);
+        out(0x3FA, 0x07);
+        out(MCR, 0x09); // DTR and OUT2 but not RTS, as Linux's console has it before a tty opens
+        uart.pollInput();
+        clock.advance(10 * uart.characterNanos());
+        assertEquals(0x60, in(LSR), "flow control holds the input back");
+        out(MCR, 0x0B);
+        uart.pollInput();
+        clock.advance(uart.characterNanos());
+        assertEquals(0x61, in(LSR));
+        assertEquals('x', in(THR));
+        out(MCR, 0x09);
+        clock.advance(10 * uart.characterNanos());
+        assertEquals('y', in(THR), "the character already on the line when RTS dropped");
+        clock.advance(10 * uart.characterNanos());
+        assertEquals(0x60, in(LSR), "RTS dropped: the host sends nothing more");
+    }
+
+    @Test
     void characterTimeoutReportsBytesBelowTheTriggerLevel() {
         Uart16550 uart = uart(SerialInput.scripted(new byte[] {'q'}));
         out(LCR, 0x03);
         out(0x3FA, 0x81); // FIFO, trigger 8
-        out(MCR, 0x08);
+        out(MCR, 0x0A); // OUT2 gates the IRQ, RTS lets the host send
         out(IER, 0x01);
         uart.pollInput();
         long charNanos = uart.characterNanos();

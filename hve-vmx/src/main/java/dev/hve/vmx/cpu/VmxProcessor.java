@@ -37,6 +37,9 @@ public final class VmxProcessor {
     private final X86Core core;
     private final VmxGuestControls controls;
     private final GuestStateChecks guestChecks;
+    /** The VMCS whose host state last passed the host-state checks, and when (settled changes). */
+    private Vmcs hostVerifiedVmcs;
+    private long hostVerifiedChanges;
     /** The PDPTE registers on their way between the VMCS and the core. */
     private final long[] pdptes = new long[4];
     private Vmcs current;
@@ -154,10 +157,16 @@ public final class VmxProcessor {
             lastEntryFailure = failure;
             throw vmcs.fail(VmInstructionError.ENTRY_INVALID_CONTROL_FIELD);
         }
-        failure = HostStateChecks.check(vmcs);
-        if (failure != null) {
-            lastEntryFailure = failure;
-            throw vmcs.fail(VmInstructionError.ENTRY_INVALID_HOST_STATE_FIELD);
+        // The host-state checks read settled fields only: unchanged since they passed, they pass.
+        if (vmcs != hostVerifiedVmcs || vmcs.settledChanges() != hostVerifiedChanges) {
+            failure = HostStateChecks.check(vmcs);
+            if (failure != null) {
+                hostVerifiedVmcs = null;
+                lastEntryFailure = failure;
+                throw vmcs.fail(VmInstructionError.ENTRY_INVALID_HOST_STATE_FIELD);
+            }
+            hostVerifiedVmcs = vmcs;
+            hostVerifiedChanges = vmcs.settledChanges();
         }
         controls.enter(vmcs);
         failure = guestChecks.check(vmcs);

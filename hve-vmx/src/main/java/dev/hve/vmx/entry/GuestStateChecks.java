@@ -64,6 +64,10 @@ public final class GuestStateChecks {
     private final VmxCapabilities caps;
     private final HostMemory memory;
     private int qualification;
+    /** The VMCS whose settled state last passed the settled-state checks, and when. */
+    private Vmcs verifiedVmcs;
+    private long verifiedSettledChanges;
+    private boolean verifiedV86;
     private final int[] accessRights = new int[8];
     private static final int[] BASE_HIGH_CHECKED = {GuestSegmentFields.SS, GuestSegmentFields.DS, GuestSegmentFields.ES};
     private static final int[] DATA_SEGMENTS = {GuestSegmentFields.DS, GuestSegmentFields.ES, GuestSegmentFields.FS,
@@ -79,15 +83,31 @@ public final class GuestStateChecks {
         return qualification;
     }
 
-    /** @return {@code null} when every check passes, else the rule that failed */
+    /**
+     * @return {@code null} when every check passes, else the rule that failed. The checks of
+     * control registers, MSRs, segments and descriptor tables read only settled fields (and
+     * RFLAGS.VM): when none has changed since they last passed on this VMCS, their outcome is
+     * known and they are not run again. The rest run at every entry.
+     */
     public String check(Vmcs vmcs) {
         qualification = QUALIFICATION_DEFAULT;
-        String failure = controlRegistersAndMsrs(vmcs);
-        if (failure == null) {
-            failure = segments(vmcs);
-        }
-        if (failure == null) {
-            failure = descriptorTables(vmcs);
+        boolean v86 = (vmcs.read(VmcsField.GUEST_RFLAGS) & RFLAGS_VM) != 0;
+        long settled = vmcs.settledChanges();
+        String failure = null;
+        if (vmcs != verifiedVmcs || settled != verifiedSettledChanges || v86 != verifiedV86) {
+            verifiedVmcs = null;
+            failure = controlRegistersAndMsrs(vmcs);
+            if (failure == null) {
+                failure = segments(vmcs);
+            }
+            if (failure == null) {
+                failure = descriptorTables(vmcs);
+            }
+            if (failure == null) {
+                verifiedVmcs = vmcs;
+                verifiedSettledChanges = settled;
+                verifiedV86 = v86;
+            }
         }
         if (failure == null) {
             failure = ripAndRflags(vmcs);

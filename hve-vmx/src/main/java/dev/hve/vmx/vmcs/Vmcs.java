@@ -22,6 +22,8 @@ public final class Vmcs {
     private final long region;
     private final boolean writeAnyField;
     private LaunchState launchState = LaunchState.CLEAR;
+    /** Writes that changed a settled field (see {@link VmcsField#rewrittenEveryExit()}). */
+    private long settledChanges;
 
     /**
      * Allocates a VMCS region and writes the revision identifier into its first 31 bits, as
@@ -73,7 +75,24 @@ public final class Vmcs {
 
     /** The processor's write of a field, truncated to the field's width. */
     public void write(VmcsField field, long value) {
-        values[field.ordinal()] = value & field.width().mask();
+        int i = field.ordinal();
+        long truncated = value & field.mask();
+        if (values[i] != truncated) {
+            values[i] = truncated;
+            if (!field.rewrittenEveryExit()) {
+                settledChanges++;
+            }
+        }
+    }
+
+    /**
+     * A count that changes whenever a settled field (any field but those VM exits and entries
+     * rewrite every time) changes value. VM entry uses it to skip re-verifying checks whose inputs
+     * are all settled and unchanged since they last passed: the outcome of a check is a function
+     * of the field values alone, so it cannot differ.
+     */
+    public long settledChanges() {
+        return settledChanges;
     }
 
     public int read32(VmcsField field) {

@@ -258,10 +258,37 @@ public enum VmcsField {
 
     private final int encoding;
     private final String sdmName;
+    /** The bits the field holds, from its width: every processor write truncates to it. */
+    private final long mask;
 
     VmcsField(int encoding, String sdmName) {
         this.encoding = encoding;
         this.sdmName = sdmName;
+        this.mask = FieldWidth.of(encoding).mask();
+    }
+
+    /**
+     * The fields that change on (nearly) every VM exit or entry: RIP, RSP, RFLAGS, the
+     * interruptibility and activity state, the pending debug exceptions, the event-injection
+     * fields, the preemption-timer value, the TSC offset, the PDPTEs and the read-only exit
+     * information. Every other field is settled: it changes only when the guest or the monitor
+     * changes what it describes (see {@link Vmcs#settledChanges()}).
+     */
+    public boolean rewrittenEveryExit() {
+        switch (this) {
+            case GUEST_RIP: case GUEST_RSP: case GUEST_RFLAGS: case GUEST_INTERRUPTIBILITY_INFO:
+            case GUEST_ACTIVITY_STATE: case GUEST_PENDING_DBG_EXCEPTIONS: case VM_ENTRY_INTR_INFO_FIELD:
+            case VM_ENTRY_EXCEPTION_ERROR_CODE: case VM_ENTRY_INSTRUCTION_LEN: case VMX_PREEMPTION_TIMER_VALUE:
+            case TSC_OFFSET: case GUEST_PDPTE0: case GUEST_PDPTE1: case GUEST_PDPTE2: case GUEST_PDPTE3:
+                return true;
+            default:
+                return readOnly();
+        }
+    }
+
+    /** {@code width().mask()}, kept per field because the exit path writes dozens of fields. */
+    public long mask() {
+        return mask;
     }
 
     /** The SDM encoding (for 64-bit fields, the "full" encoding). */
