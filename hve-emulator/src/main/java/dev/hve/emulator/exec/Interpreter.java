@@ -50,7 +50,13 @@ public final class Interpreter implements ByteSource {
     private byte[] cursorChunk;
     private int cursorChunkOffset;
     private int cursorRoom;
-    public final Instruction in = new Instruction();
+    /**
+     * The instruction executing: a record of a decoded block, or {@link #decoded}. Handlers read
+     * it and never write it (block records are shared by every execution of the instruction).
+     */
+    public Instruction in;
+    /** Where the decoder writes; {@link #in} points here for an instruction that is not kept. */
+    private final Instruction decoded = new Instruction();
     public final Fault fault;
 
     final Segments segments;
@@ -92,6 +98,7 @@ public final class Interpreter implements ByteSource {
         this.fault = fault;
         this.mem = memory;
         this.codePages = memory.codePages();
+        this.in = decoded;
         this.controls = controls;
         this.model = model;
         this.msrs = msrs;
@@ -160,7 +167,7 @@ public final class Interpreter implements ByteSource {
         instructionLinear = cursorStartLinear + start;
         if (k < b.count) {
             if (b.end(k) <= cursorRoom) {
-                in.copyFrom(b.instruction(k));
+                in = b.instruction(k);
                 executeFrom(b, k);
                 return;
             }
@@ -189,12 +196,12 @@ public final class Interpreter implements ByteSource {
         }
         byte[] chunk = available > 0 ? mem.codeChunk(instructionLinear, s.cpl == 3) : null;
         if (chunk == null) {
-            decodeAndExecute(decoder.decode(this, codeSize, in));
+            decodeAndExecute(decoder.decode(this, codeSize, decodeTarget()));
             return;
         }
         int offset = mem.codeOffset();
         if (codePages == null) {
-            decodeAndExecute(decoder.decode(chunk, offset, Math.min(available, 15), this, codeSize, in));
+            decodeAndExecute(decoder.decode(chunk, offset, Math.min(available, 15), this, codeSize, decodeTarget()));
             return;
         }
         enterBlock(blocks.find(mem.codeHostAddress(), codeSize, codePages, chunk, offset), chunk, offset, available,
@@ -215,23 +222,29 @@ public final class Interpreter implements ByteSource {
         if (b.count == 0) {
             decodeInto(b, chunk, offset, window, codeSize);
         } else if (b.end(0) <= available) {
-            in.copyFrom(b.instruction(0));
+            in = b.instruction(0);
             executeFrom(b, 0);
         } else {
             // The cached decode runs past the CS limit here: decode again, which faults as it must.
-            decodeAndExecute(decoder.decode(chunk, offset, window, this, codeSize, in));
+            decodeAndExecute(decoder.decode(chunk, offset, window, this, codeSize, decodeTarget()));
         }
     }
 
     /** Decodes the instruction at {@code chunk[offset]} into {@code in}, keeps it in {@code b}, runs it. */
     private void decodeInto(DecodedBlock b, byte[] chunk, int offset, int window, int codeSize) {
-        int status = decoder.decode(chunk, offset, window, this, codeSize, in);
+        int status = decoder.decode(chunk, offset, window, this, codeSize, decodeTarget());
         if (status == Decoder.OK && in.length <= window) {
             b.append(in, chunk, offset);
             executeFrom(b, b.count - 1);
             return;
         }
         decodeAndExecute(status);
+    }
+
+    /** Points {@link #in} at the decoder's record and returns it, for a fresh decode. */
+    private Instruction decodeTarget() {
+        in = decoded;
+        return decoded;
     }
 
     private void decodeAndExecute(int status) {
