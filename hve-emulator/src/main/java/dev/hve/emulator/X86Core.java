@@ -91,6 +91,7 @@ public final class X86Core {
      */
     public StopReason run(long budget) {
         cpu.events.deliveringValid = false;
+        cpu.dropBlockCursor(); // guest state may have been loaded since the last run
         syncTranslationState();
         try {
             return runLoop(budget);
@@ -123,8 +124,11 @@ public final class X86Core {
         Interpreter c = cpu;
         long left = budget;
         while (left > 0) {
-            if (watchBoundaries && controls.instructionBoundary(interruptible())) {
-                return StopReason.EXIT;
+            if (watchBoundaries) {
+                cpu.dropBlockCursor(); // the hook may change state behind the core
+                if (controls.instructionBoundary(interruptible())) {
+                    return StopReason.EXIT;
+                }
             }
             if (s.halted) {
                 return StopReason.BUDGET_EXHAUSTED;
@@ -165,6 +169,7 @@ public final class X86Core {
             return false;
         }
         state.dr[6] |= DR6_BS;
+        cpu.dropBlockCursor();
         try {
             return cpu.events.deliver(EventType.HARDWARE_EXCEPTION, 1, false, 0, state.rip, 0, true);
         } catch (ExitSignal e) {
@@ -192,6 +197,7 @@ public final class X86Core {
         boolean software = type == EventType.SOFTWARE_INTERRUPT || type == EventType.SOFTWARE_EXCEPTION
             || type == EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
         syncTranslationState();
+        cpu.dropBlockCursor();
         long ret = state.rip + (software ? instructionLength : 0);
         if (!state.mode64()) {
             ret &= state.codeSize() == 2 ? 0xFFFF : 0xFFFF_FFFFL;
@@ -210,6 +216,7 @@ public final class X86Core {
      */
     public void flushTlb() {
         mmu.flushAll();
+        cpu.dropBlockCursor();
     }
 
     /**
@@ -221,6 +228,7 @@ public final class X86Core {
      */
     public void loadPdpteRegisters(long[] pdptes) {
         syncTranslationState();
+        cpu.dropBlockCursor();
         mmu.loadPdpteRegisters(pdptes);
     }
 

@@ -6,7 +6,6 @@ import static dev.hve.emulator.cpu.CpuState.ZF;
 
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
-import dev.hve.emulator.decode.Instruction;
 
 /**
  * Control transfers: Jcc, JMP, CALL, RET, LOOPcc/JrCXZ, ENTER/LEAVE, and the far forms through code
@@ -18,61 +17,59 @@ final class BranchOps {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
     /** Call-gate parameters being copied between stacks (at most 31). */
     private final long[] parameters = new long[32];
 
     BranchOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     // ---------------------------------------------------------------- near
 
     void jccShort(int op) {
         if (Conditions.test(op & 0xF, s.rflags)) {
-            x.branchTo(x.nextRip + in.imm, in.opSize);
+            x.branchTo(x.nextRip + x.in.imm, x.in.opSize);
         }
     }
 
     void jccNear(int op) {
         if (Conditions.test(op & 0xF, s.rflags)) {
-            x.branchTo(x.nextRip + in.imm, in.opSize);
+            x.branchTo(x.nextRip + x.in.imm, x.in.opSize);
         }
     }
 
     void jmpNear() {
-        x.branchTo(x.nextRip + in.imm, in.opSize);
+        x.branchTo(x.nextRip + x.in.imm, x.in.opSize);
     }
 
     void jmpNearIndirect() {
-        x.branchTo(x.readRm(in.opSize), in.opSize);
+        x.branchTo(x.readRm(x.in.opSize), x.in.opSize);
     }
 
     void callNear() {
         long ret = x.nextRip;
-        x.branchTo(ret + in.imm, in.opSize);
-        x.push(ret, in.opSize);
+        x.branchTo(ret + x.in.imm, x.in.opSize);
+        x.push(ret, x.in.opSize);
     }
 
     void callNearIndirect() {
         long ret = x.nextRip;
-        x.branchTo(x.readRm(in.opSize), in.opSize);
-        x.push(ret, in.opSize);
+        x.branchTo(x.readRm(x.in.opSize), x.in.opSize);
+        x.push(ret, x.in.opSize);
     }
 
     /** C3 / C2 Iw. */
     void retNear() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long target = x.peek(0, size);
         x.branchTo(target, size);
-        x.adjustStack(size + (in.opcode == 0xC2 ? (in.imm & 0xFFFF) : 0));
+        x.adjustStack(size + (x.in.opcode == 0xC2 ? (x.in.imm & 0xFFFF) : 0));
     }
 
     /** E0 LOOPNE, E1 LOOPE, E2 LOOP: the count register is CX/ECX/RCX by address size. */
     void loop(int op) {
-        int asz = in.addrSize;
+        int asz = x.in.addrSize;
         long count = (x.reg(asz, 1) - 1) & Alu.mask(asz);
         boolean taken = count != 0;
         if (op == 0xE0) {
@@ -81,22 +78,22 @@ final class BranchOps {
             taken &= (s.rflags & ZF) != 0;
         }
         if (taken) {
-            x.branchTo(x.nextRip + in.imm, in.opSize);
+            x.branchTo(x.nextRip + x.in.imm, x.in.opSize);
         }
         x.setReg(asz, 1, count);
     }
 
     void jcxz() {
-        if (x.reg(in.addrSize, 1) == 0) {
-            x.branchTo(x.nextRip + in.imm, in.opSize);
+        if (x.reg(x.in.addrSize, 1) == 0) {
+            x.branchTo(x.nextRip + x.in.imm, x.in.opSize);
         }
     }
 
     /** ENTER Iw, Ib (SDM Vol. 2A, ENTER), with nesting levels 0..31. */
     void enter() {
-        int size = in.opSize;
-        long alloc = in.imm & 0xFFFF;
-        int level = (int) (in.imm2 & 0x1F);
+        int size = x.in.opSize;
+        long alloc = x.in.imm & 0xFFFF;
+        int level = (int) (x.in.imm2 & 0x1F);
         int ssize = x.stackAddressSize();
         long oldSp = s.gpr[4];
         long oldBp = s.gpr[5];
@@ -126,7 +123,7 @@ final class BranchOps {
     }
 
     void leave() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         int ssize = x.stackAddressSize();
         long bp = s.gpr[5] & Alu.mask(ssize);
         long v = x.read(SS, bp, size);
@@ -137,24 +134,24 @@ final class BranchOps {
     // ---------------------------------------------------------------- far
 
     void jmpFarImmediate() {
-        farJump((int) in.imm2, in.imm, in.opSize);
+        farJump((int) x.in.imm2, x.in.imm, x.in.opSize);
     }
 
     void jmpFarIndirect() {
         x.requireMemoryOperand();
-        int size = in.opSize;
+        int size = x.in.opSize;
         long offset = x.readRm(size);
         int selector = (int) x.readRmAt(2, x.ea + size);
         farJump(selector, offset, size);
     }
 
     void callFarImmediate() {
-        farCall((int) in.imm2, in.imm, in.opSize);
+        farCall((int) x.in.imm2, x.in.imm, x.in.opSize);
     }
 
     void callFarIndirect() {
         x.requireMemoryOperand();
-        int size = in.opSize;
+        int size = x.in.opSize;
         long offset = x.readRm(size);
         int selector = (int) x.readRmAt(2, x.ea + size);
         farCall(selector, offset, size);
@@ -216,7 +213,7 @@ final class BranchOps {
         } else if (type != 1 && type != 9 && type != 3 && type != 0xB) {
             throw x.gp(selector & 0xFFFC);
         }
-        x.tasks.switchTo(tss, source, x.nextRip, false, 0, in.length);
+        x.tasks.switchTo(tss, source, x.nextRip, false, 0, x.in.length);
     }
 
     private void farCall(int selector, long offset, int size) {
@@ -399,8 +396,8 @@ final class BranchOps {
 
     /** RETF / RETF Iw: same-level or outer-level return (SDM Vol. 2B, RET). */
     void retFar() {
-        int size = in.opSize;
-        long imm = in.opcode == 0xCA ? in.imm & 0xFFFF : 0;
+        int size = x.in.opSize;
+        long imm = x.in.opcode == 0xCA ? x.in.imm & 0xFFFF : 0;
         long offset = x.peek(0, size);
         int selector = (int) (x.peek(size, size) & 0xFFFF);
         if (legacyFar()) {
@@ -455,13 +452,13 @@ final class BranchOps {
 
     /** IRET / IRETD / IRETQ (SDM Vol. 2A, IRET; APM Vol. 2 §8.9.3 for long mode). */
     void iret() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         // The IRET intercept comes after the simple checks (virtual-8086 IOPL) and before the
         // stack reads (APM Vol. 2 §15.9; SDM Vol. 3C §26.1.2 has no IRET exit but NMI unblocking).
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0); // VME is not modeled
         }
-        ExitSignal.exitIf(x.controls.iret(in.length));
+        ExitSignal.exitIf(x.controls.iret(x.in.length));
         if (legacyFar() && !s.virtual8086()) {
             long ip = x.peek(0, size);
             int cs = (int) (x.peek(size, size) & 0xFFFF);
@@ -497,7 +494,7 @@ final class BranchOps {
             }
             // Nested task return: back to the task named by the current TSS's link field.
             int link = (int) x.events.readTss(0, 2);
-            x.tasks.switchTo(link, GuestControls.TASK_SWITCH_IRET, x.nextRip, false, 0, in.length);
+            x.tasks.switchTo(link, GuestControls.TASK_SWITCH_IRET, x.nextRip, false, 0, x.in.length);
             return;
         }
         long offset = x.peek(0, size);

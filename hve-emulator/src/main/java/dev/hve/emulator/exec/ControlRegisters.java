@@ -3,7 +3,6 @@ package dev.hve.emulator.exec;
 import static dev.hve.emulator.cpu.CpuState.CS;
 
 import dev.hve.emulator.cpu.CpuState;
-import dev.hve.emulator.decode.Instruction;
 
 /**
  * MOV to and from control and debug registers, CLTS and LMSW, with the consistency checks of SDM
@@ -13,7 +12,6 @@ final class ControlRegisters {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
     /** CPUID.1:ECX.XSAVE and .VMX of the model: CR4.OSXSAVE / CR4.VMXE are reserved without them. */
     private final boolean xsave;
     private final boolean vmx;
@@ -21,7 +19,6 @@ final class ControlRegisters {
     ControlRegisters(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
         int[] leaf1 = new int[4];
         x.model.cpuid(1, 0, leaf1);
         this.xsave = (leaf1[2] & (1 << 26)) != 0;
@@ -36,16 +33,16 @@ final class ControlRegisters {
 
     /** MOV to/from CR0, CR2, CR3, CR4, CR8 (SDM Vol. 2B, MOV—Move to/from Control Registers). */
     void movControlRegister(boolean write) {
-        int cr = in.reg;
+        int cr = x.in.reg;
         if (cr == 1 || (cr > 4 && cr != 8)) {
             throw x.ud();
         }
         x.requireCpl0();
         int size = s.mode64() ? 8 : 4;
-        int gpr = in.rm;
+        int gpr = x.in.rm;
         if (!write) {
             if (cr != 2) {
-                exitIf(x.controls.controlRegisterAccess(cr, false, gpr, 0, in.length));
+                exitIf(x.controls.controlRegisterAccess(cr, false, gpr, 0, x.in.length));
             }
             long v;
             switch (cr) {
@@ -60,7 +57,7 @@ final class ControlRegisters {
         }
         long v = x.reg(size, gpr);
         if (cr != 2) {
-            exitIf(x.controls.controlRegisterAccess(cr, true, gpr, v, in.length));
+            exitIf(x.controls.controlRegisterAccess(cr, true, gpr, v, x.in.length));
         }
         switch (cr) {
             case 0: writeCr0(v); break;
@@ -173,7 +170,7 @@ final class ControlRegisters {
     /** CLTS: clears CR0.TS; a CR0 write as far as intercepts go. */
     void clts() {
         x.requireCpl0();
-        exitIf(x.controls.controlRegisterAccess(0, true, -1, s.cr0 & ~CpuState.CR0_TS, in.length));
+        exitIf(x.controls.controlRegisterAccess(0, true, -1, s.cr0 & ~CpuState.CR0_TS, x.in.length));
         s.cr0 = x.controls.controlRegisterWrite(0, s.cr0, s.cr0 & ~CpuState.CR0_TS);
     }
 
@@ -181,7 +178,7 @@ final class ControlRegisters {
     void lmsw(long v) {
         x.requireCpl0();
         long nv = (s.cr0 & ~0xEL) | (v & 0xF) | (s.cr0 & CpuState.CR0_PE);
-        exitIf(x.controls.controlRegisterAccess(0, true, -1, nv, in.length));
+        exitIf(x.controls.controlRegisterAccess(0, true, -1, nv, x.in.length));
         nv = x.controls.controlRegisterWrite(0, s.cr0, nv);
         long changedPe = (nv ^ s.cr0) & CpuState.CR0_PE;
         s.cr0 = nv;
@@ -191,7 +188,7 @@ final class ControlRegisters {
     }
 
     void movDebugRegister(boolean write) {
-        int dr = in.reg;
+        int dr = x.in.reg;
         if (dr > 7) {
             throw x.ud();
         }
@@ -203,9 +200,9 @@ final class ControlRegisters {
             dr += 2;
         }
         int size = s.mode64() ? 8 : 4;
-        exitIf(x.controls.debugRegisterAccess(dr, write, in.rm, in.length));
+        exitIf(x.controls.debugRegisterAccess(dr, write, x.in.rm, x.in.length));
         if (write) {
-            long v = x.reg(size, in.rm);
+            long v = x.reg(size, x.in.rm);
             if (dr >= 6 && (v >>> 32) != 0) {
                 throw x.gp(0);
             }
@@ -216,7 +213,7 @@ final class ControlRegisters {
             }
             s.dr[dr] = v;
         } else {
-            x.setReg(size, in.rm, s.dr[dr]);
+            x.setReg(size, x.in.rm, s.dr[dr]);
         }
     }
 }

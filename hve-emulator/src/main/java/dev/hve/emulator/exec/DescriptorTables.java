@@ -5,7 +5,6 @@ import static dev.hve.emulator.cpu.CpuState.TR;
 
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
-import dev.hve.emulator.decode.Instruction;
 
 /**
  * The descriptor-table instructions: SLDT, STR, LLDT, LTR, VERR, VERW (0F 00), LAR and LSL, and the
@@ -15,12 +14,10 @@ final class DescriptorTables {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
 
     DescriptorTables(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     private boolean legacyOrV86() {
@@ -32,7 +29,7 @@ final class DescriptorTables {
         if (legacyOrV86()) {
             throw x.ud();
         }
-        switch (in.reg & 7) {
+        switch (x.in.reg & 7) {
             case 0:
                 intercept(GuestControls.DESCRIPTOR_SLDT);
                 storeSelector(s.segmentSelector[LDTR]);
@@ -50,8 +47,8 @@ final class DescriptorTables {
     }
 
     private void storeSelector(int selector) {
-        if (in.mod == 3) {
-            x.setReg(in.opSize, in.rm, selector);
+        if (x.in.mod == 3) {
+            x.setReg(x.in.opSize, x.in.rm, selector);
         } else {
             x.writeRm(2, selector);
         }
@@ -59,7 +56,7 @@ final class DescriptorTables {
 
     /** Descriptor-table exiting (VT-x) or intercepts (SVM): after the privilege checks, before the operand. */
     private void intercept(int instruction) {
-        if (x.controls.descriptorTableAccess(instruction, in.length)) {
+        if (x.controls.descriptorTableAccess(instruction, x.in.length)) {
             throw ExitSignal.INSTANCE;
         }
     }
@@ -166,9 +163,9 @@ final class DescriptorTables {
             }
         }
         if (ok) {
-            int size = in.opSize;
+            int size = x.in.opSize;
             long v = lar ? (desc >>> 32) & 0x00F0_FF00L : Segments.limit(desc) & 0xFFFF_FFFFL;
-            x.setReg(size == 2 ? 2 : size == 4 ? 4 : 8, in.reg, v);
+            x.setReg(size == 2 ? 2 : size == 4 ? 4 : 8, x.in.reg, v);
             s.rflags |= CpuState.ZF;
         } else {
             s.rflags &= ~CpuState.ZF;
@@ -178,31 +175,31 @@ final class DescriptorTables {
     /** SGDT or SIDT ({@code instruction} says which, for the intercept). */
     void storeTable(int instruction, long base, int limit) {
         intercept(instruction);
-        int seg = in.segment();
+        int seg = x.in.segment();
         x.probeWrite(seg, x.ea, s.mode64() ? 10 : 6);
         x.write(seg, x.ea, 2, limit);
         if (s.mode64()) {
-            x.write(seg, (x.ea + 2) & Alu.mask(in.addrSize), 8, base);
+            x.write(seg, (x.ea + 2) & Alu.mask(x.in.addrSize), 8, base);
         } else {
             // With a 16-bit operand the high byte is stored as well (current processors store it).
-            x.write(seg, (x.ea + 2) & Alu.mask(in.addrSize), 4, base & 0xFFFF_FFFFL);
+            x.write(seg, (x.ea + 2) & Alu.mask(x.in.addrSize), 4, base & 0xFFFF_FFFFL);
         }
     }
 
     void loadTable(boolean gdt) {
         x.requireCpl0();
         intercept(gdt ? GuestControls.DESCRIPTOR_LGDT : GuestControls.DESCRIPTOR_LIDT);
-        int seg = in.segment();
+        int seg = x.in.segment();
         int limit = (int) x.read(seg, x.ea, 2);
         long base;
         if (s.mode64()) {
-            base = x.read(seg, (x.ea + 2) & Alu.mask(in.addrSize), 8);
+            base = x.read(seg, (x.ea + 2) & Alu.mask(x.in.addrSize), 8);
             if (!Interpreter.canonical(base)) {
                 throw x.gp(0);
             }
         } else {
-            base = x.read(seg, (x.ea + 2) & Alu.mask(in.addrSize), 4);
-            if (in.opSize == 2) {
+            base = x.read(seg, (x.ea + 2) & Alu.mask(x.in.addrSize), 4);
+            if (x.in.opSize == 2) {
                 base &= 0xFF_FFFF;
             }
         }

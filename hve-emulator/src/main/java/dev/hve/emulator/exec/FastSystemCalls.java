@@ -4,7 +4,6 @@ import static dev.hve.emulator.cpu.CpuState.CS;
 import static dev.hve.emulator.cpu.CpuState.SS;
 
 import dev.hve.emulator.cpu.CpuState;
-import dev.hve.emulator.decode.Instruction;
 
 /**
  * SYSCALL/SYSRET (AMD APM Vol. 3; Intel SDM Vol. 2B) and SYSENTER/SYSEXIT (SDM Vol. 2B): the flat
@@ -15,12 +14,10 @@ final class FastSystemCalls {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
 
     FastSystemCalls(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     private boolean intel() {
@@ -69,7 +66,7 @@ final class FastSystemCalls {
         x.requireCpl0();
         int base = (int) ((s.star >>> 48) & 0xFFFF);
         if (s.mode64()) {
-            boolean to64 = in.rexW();
+            boolean to64 = x.in.rexW();
             long target = to64 ? s.gpr[1] : s.gpr[1] & 0xFFFF_FFFFL;
             if (to64 && !Interpreter.canonical(target)) {
                 throw x.gp(0); // Intel raises #GP in ring 0 for a non-canonical RCX
@@ -112,7 +109,7 @@ final class FastSystemCalls {
         if (cs == 0) {
             throw x.gp(0);
         }
-        boolean to64 = in.rexW();
+        boolean to64 = x.in.rexW();
         if (to64) {
             if (!Interpreter.canonical(s.gpr[2]) || !Interpreter.canonical(s.gpr[1])) {
                 throw x.gp(0);

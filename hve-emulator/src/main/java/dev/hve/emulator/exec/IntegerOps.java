@@ -17,7 +17,6 @@ final class IntegerOps {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
     private final long[] remainder = new long[1];
     /** CPUID.7:EBX.BMI1: F3 0F BC is TZCNT; without it, BSF (SDM Vol. 2B, TZCNT). */
     private final boolean tzcnt;
@@ -27,7 +26,6 @@ final class IntegerOps {
     IntegerOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
         int[] regs = new int[4];
         x.model.cpuid(7, 0, regs);
         this.tzcnt = (regs[1] & (1 << 3)) != 0;
@@ -39,25 +37,25 @@ final class IntegerOps {
     void aluClassic(int op) {
         int kind = (op >>> 3) & 7;
         int form = op & 7;
-        int size = (form & 1) == 0 ? 1 : in.opSize;
+        int size = (form & 1) == 0 ? 1 : x.in.opSize;
         switch (form) {
             case 0: case 1: {
                 long a = x.readRm(size);
-                long r = Alu.op(s, kind, a, x.reg(size, in.reg), size);
+                long r = Alu.op(s, kind, a, x.reg(size, x.in.reg), size);
                 if (kind != 7) {
                     x.writeRm(size, r);
                 }
                 return;
             }
             case 2: case 3: {
-                long r = Alu.op(s, kind, x.reg(size, in.reg), x.readRm(size), size);
+                long r = Alu.op(s, kind, x.reg(size, x.in.reg), x.readRm(size), size);
                 if (kind != 7) {
-                    x.setReg(size, in.reg, r);
+                    x.setReg(size, x.in.reg, r);
                 }
                 return;
             }
             default: {
-                long r = Alu.op(s, kind, x.reg(size, 0), in.imm, size);
+                long r = Alu.op(s, kind, x.reg(size, 0), x.in.imm, size);
                 if (kind != 7) {
                     x.setReg(size, 0, r);
                 }
@@ -67,10 +65,10 @@ final class IntegerOps {
 
     /** 80/81/82/83: op Eb,Ib / Ev,Iz / Eb,Ib / Ev,Ib (sign-extended). */
     void aluGroup1(int op) {
-        int size = (op & 1) == 0 ? 1 : in.opSize;
-        int kind = in.reg & 7;
+        int size = (op & 1) == 0 ? 1 : x.in.opSize;
+        int kind = x.in.reg & 7;
         long a = x.readRm(size);
-        long r = Alu.op(s, kind, a, in.imm, size);
+        long r = Alu.op(s, kind, a, x.in.imm, size);
         if (kind != 7) {
             x.writeRm(size, r);
         }
@@ -78,22 +76,22 @@ final class IntegerOps {
 
     void incDecRegister(int op) {
         int r = op & 7;
-        x.setReg(in.opSize, r, Alu.incDec(s, x.reg(in.opSize, r), op >= 0x48, in.opSize));
+        x.setReg(x.in.opSize, r, Alu.incDec(s, x.reg(x.in.opSize, r), op >= 0x48, x.in.opSize));
     }
 
     void testRm(int op) {
         int size = x.sizeOf(op);
-        Alu.logic(s, x.readRm(size) & x.reg(size, in.reg), size);
+        Alu.logic(s, x.readRm(size) & x.reg(size, x.in.reg), size);
     }
 
     void testAccumulator(int op) {
         int size = x.sizeOf(op);
-        Alu.logic(s, x.reg(size, 0) & in.imm, size);
+        Alu.logic(s, x.reg(size, 0) & x.in.imm, size);
     }
 
     /** FE: INC/DEC Eb. */
     void group4() {
-        int kind = in.reg & 7;
+        int kind = x.in.reg & 7;
         if (kind > 1) {
             throw x.ud();
         }
@@ -102,16 +100,16 @@ final class IntegerOps {
 
     /** FF /0, /1. */
     void group5IncDec() {
-        int size = in.opSize;
-        x.writeRm(size, Alu.incDec(s, x.readRm(size), (in.reg & 7) == 1, size));
+        int size = x.in.opSize;
+        x.writeRm(size, Alu.incDec(s, x.readRm(size), (x.in.reg & 7) == 1, size));
     }
 
     /** F6/F7: TEST, NOT, NEG, MUL, IMUL, DIV, IDIV. */
     void group3(int op) {
         int size = x.sizeOf(op);
-        switch (in.reg & 7) {
+        switch (x.in.reg & 7) {
             case 0: case 1:
-                Alu.logic(s, x.readRm(size) & in.imm, size);
+                Alu.logic(s, x.readRm(size) & x.in.imm, size);
                 return;
             case 2:
                 x.writeRm(size, ~x.readRm(size) & Alu.mask(size));
@@ -228,7 +226,7 @@ final class IntegerOps {
 
     /** Two- and three-operand IMUL: the truncated signed product into Gv. */
     private void imulInto(long a, long b) {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long sa = Alu.signExtend(a, size);
         long sb = Alu.signExtend(b, size);
         long p = sa * sb;
@@ -240,15 +238,15 @@ final class IntegerOps {
         }
         long lo = p & Alu.mask(size);
         imulFlags(lo, size, overflow);
-        x.setReg(size, in.reg, lo);
+        x.setReg(size, x.in.reg, lo);
     }
 
     void imulImmediate() {
-        imulInto(x.readRm(in.opSize), in.imm);
+        imulInto(x.readRm(x.in.opSize), x.in.imm);
     }
 
     void imulRegister() {
-        imulInto(x.reg(in.opSize, in.reg), x.readRm(in.opSize));
+        imulInto(x.reg(x.in.opSize, x.in.reg), x.readRm(x.in.opSize));
     }
 
     /** DIV: #DE for a zero divisor or a quotient that does not fit. All flags undefined (left). */
@@ -370,14 +368,14 @@ final class IntegerOps {
         int size = x.sizeOf(op);
         int count;
         if (op <= 0xC1) {
-            count = (int) (in.imm & 0xFF);
+            count = (int) (x.in.imm & 0xFF);
         } else if (op <= 0xD1) {
             count = 1;
         } else {
             count = (int) (s.gpr[1] & 0xFF);
         }
         long a = x.readRm(size);
-        long r = Alu.shift(s, in.reg & 7, a, count, size);
+        long r = Alu.shift(s, x.in.reg & 7, a, count, size);
         x.writeRm(size, r);
     }
 
@@ -390,10 +388,10 @@ final class IntegerOps {
     }
 
     private void doubleShift(boolean left, boolean immediate) {
-        int size = in.opSize;
-        int count = immediate ? (int) (in.imm & 0xFF) : (int) (s.gpr[1] & 0xFF);
+        int size = x.in.opSize;
+        int count = immediate ? (int) (x.in.imm & 0xFF) : (int) (s.gpr[1] & 0xFF);
         long a = x.readRm(size);
-        long r = Alu.doubleShift(s, left, a, x.reg(size, in.reg), count, size);
+        long r = Alu.doubleShift(s, left, a, x.reg(size, x.in.reg), count, size);
         x.writeRm(size, r);
     }
 
@@ -403,11 +401,11 @@ final class IntegerOps {
      * OF, SF, AF, PF are undefined and left unchanged; ZF is unaffected.
      */
     void bitTest(int kind, boolean unused) {
-        int size = in.opSize;
-        long offset = x.reg(size, in.reg);
-        if (in.mod == 3) {
+        int size = x.in.opSize;
+        long offset = x.reg(size, x.in.reg);
+        if (x.in.mod == 3) {
             int bit = (int) (offset & (Alu.bits(size) - 1));
-            long v = x.reg(size, in.rm);
+            long v = x.reg(size, x.in.rm);
             bitOp(kind, size, v, bit, true, 0);
         } else {
             long sbit = Alu.signExtend(offset, size);
@@ -421,14 +419,14 @@ final class IntegerOps {
 
     /** 0F BA: BT/BTS/BTR/BTC Ev, Ib. */
     void bitTestImmediate() {
-        int kind = in.reg & 7;
+        int kind = x.in.reg & 7;
         if (kind < 4) {
             throw x.ud();
         }
-        int size = in.opSize;
-        int bit = (int) (in.imm & (Alu.bits(size) - 1));
+        int size = x.in.opSize;
+        int bit = (int) (x.in.imm & (Alu.bits(size) - 1));
         long v = x.readRm(size);
-        bitOp(kind - 4, size, v, bit, in.mod == 3, x.ea);
+        bitOp(kind - 4, size, v, bit, x.in.mod == 3, x.ea);
     }
 
     private void bitOp(int kind, int size, long v, int bit, boolean register, long addr) {
@@ -442,19 +440,19 @@ final class IntegerOps {
             default: r = v ^ mask; break;
         }
         if (register) {
-            x.setReg(size, in.rm, r);
+            x.setReg(size, x.in.rm, r);
         } else {
-            x.write(in.segment(), addr & Alu.mask(in.addrSize), size, r);
+            x.write(x.in.segment(), addr & Alu.mask(x.in.addrSize), size, r);
         }
     }
 
     /** BSF, or TZCNT with F3 (CPUID.7:EBX.BMI1). */
     void bsfTzcnt() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long v = x.readRm(size);
-        if (tzcnt && (in.prefixes & Instruction.P_REP) != 0) {
+        if (tzcnt && (x.in.prefixes & Instruction.P_REP) != 0) {
             long r = v == 0 ? Alu.bits(size) : Long.numberOfTrailingZeros(v);
-            x.setReg(size, in.reg, r);
+            x.setReg(size, x.in.reg, r);
             long f = (v == 0 ? CF : 0) | (r == 0 ? ZF : 0);
             s.rflags = (s.rflags & ~(CF | ZF)) | f;
             return;
@@ -464,17 +462,17 @@ final class IntegerOps {
             s.rflags = (s.rflags & ~Alu.STATUS) | ZF;
             return;
         }
-        x.setReg(size, in.reg, Long.numberOfTrailingZeros(v));
+        x.setReg(size, x.in.reg, Long.numberOfTrailingZeros(v));
         s.rflags = s.rflags & ~Alu.STATUS;
     }
 
     /** BSR, or LZCNT with F3 (CPUID.80000001h:ECX.ABM). */
     void bsrLzcnt() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long v = x.readRm(size);
-        if (lzcnt && (in.prefixes & Instruction.P_REP) != 0) {
+        if (lzcnt && (x.in.prefixes & Instruction.P_REP) != 0) {
             long r = v == 0 ? Alu.bits(size) : Long.numberOfLeadingZeros(v) - (64 - Alu.bits(size));
-            x.setReg(size, in.reg, r);
+            x.setReg(size, x.in.reg, r);
             long f = (v == 0 ? CF : 0) | (r == 0 ? ZF : 0);
             s.rflags = (s.rflags & ~(CF | ZF)) | f;
             return;
@@ -483,18 +481,18 @@ final class IntegerOps {
             s.rflags = (s.rflags & ~Alu.STATUS) | ZF;
             return;
         }
-        x.setReg(size, in.reg, 63 - Long.numberOfLeadingZeros(v));
+        x.setReg(size, x.in.reg, 63 - Long.numberOfLeadingZeros(v));
         s.rflags = s.rflags & ~Alu.STATUS;
     }
 
     /** POPCNT (F3 0F B8): all status flags cleared except ZF = (source == 0). */
     void popcnt() {
-        if ((in.prefixes & Instruction.P_REP) == 0) {
+        if ((x.in.prefixes & Instruction.P_REP) == 0) {
             throw x.ud(); // JMPE (IA-64) is not modeled
         }
-        int size = in.opSize;
+        int size = x.in.opSize;
         long v = x.readRm(size);
-        x.setReg(size, in.reg, Long.bitCount(v));
+        x.setReg(size, x.in.reg, Long.bitCount(v));
         s.rflags = (s.rflags & ~Alu.STATUS) | (v == 0 ? ZF : 0);
     }
 
@@ -516,19 +514,19 @@ final class IntegerOps {
      */
     void crc32(int size) {
         long v = x.readRm(size);
-        int crc = (int) s.gpr[in.reg];
+        int crc = (int) s.gpr[x.in.reg];
         for (int i = 0; i < size; i++) {
             crc = (crc >>> 8) ^ CRC32C[(crc ^ (int) (v >>> (8 * i))) & 0xFF];
         }
         // The destination is 32 bits (64 with REX.W, upper half zeroed).
-        s.gpr[in.reg] = crc & 0xFFFF_FFFFL;
+        s.gpr[x.in.reg] = crc & 0xFFFF_FFFFL;
     }
 
     /** BOUND (62): #BR when the index is outside the signed bounds at the memory operand. */
     void bound() {
         x.requireMemoryOperand();
-        int size = in.opSize;
-        long index = Alu.signExtend(x.reg(size, in.reg), size);
+        int size = x.in.opSize;
+        long index = Alu.signExtend(x.reg(size, x.in.reg), size);
         long lower = Alu.signExtend(x.readRm(size), size);
         long upper = Alu.signExtend(x.readRmAt(size, x.ea + size), size);
         if (index < lower || index > upper) {
@@ -602,7 +600,7 @@ final class IntegerOps {
     }
 
     void aam() {
-        long base = in.imm & 0xFF;
+        long base = x.in.imm & 0xFF;
         if (base == 0) {
             throw x.faultNoCode(Fault.DE);
         }
@@ -614,7 +612,7 @@ final class IntegerOps {
     }
 
     void aad() {
-        long base = in.imm & 0xFF;
+        long base = x.in.imm & 0xFF;
         long al = s.gpr[0] & 0xFF;
         long ah = (s.gpr[0] >>> 8) & 0xFF;
         long r = (al + ah * base) & 0xFF;

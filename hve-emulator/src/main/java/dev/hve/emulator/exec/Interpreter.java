@@ -10,9 +10,12 @@ import static dev.hve.emulator.cpu.CpuState.SS;
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.cpuid.CpuModel;
+import dev.hve.emulator.decode.BlockCache;
 import dev.hve.emulator.decode.ByteSource;
+import dev.hve.emulator.decode.DecodedBlock;
 import dev.hve.emulator.decode.Decoder;
 import dev.hve.emulator.decode.Instruction;
+import dev.hve.emulator.memory.CodePages;
 import dev.hve.emulator.msr.MsrModel;
 
 /**
@@ -33,8 +36,27 @@ public final class Interpreter implements ByteSource {
     final CpuModel model;
     public final MsrModel msrs;
     final Decoder decoder = new Decoder();
-    private final dev.hve.emulator.decode.DecodeCache decodeCache = new dev.hve.emulator.decode.DecodeCache();
-    public final Instruction in = new Instruction();
+    private final BlockCache blocks = new BlockCache();
+    /** The code-page stamps behind {@link #mem}; null when decodes cannot be kept. */
+    private final CodePages codePages;
+    // The block cursor: where the instruction after the last one lies in its block, and the
+    // fetch window of that block (its code chunk and the bytes CS and the page allow).
+    private DecodedBlock cursorBlock;
+    /** The instruction after the last one executed, by index in the cursor's block. */
+    private int cursorNext;
+    /** RIP and linear address at which the cursor's block was entered. */
+    private long cursorStartRip;
+    private long cursorStartLinear;
+    private byte[] cursorChunk;
+    private int cursorChunkOffset;
+    private int cursorRoom;
+    /**
+     * The instruction executing: a record of a decoded block, or {@link #decoded}. Handlers read
+     * it and never write it (block records are shared by every execution of the instruction).
+     */
+    public Instruction in;
+    /** Where the decoder writes; {@link #in} points here for an instruction that is not kept. */
+    private final Instruction decoded = new Instruction();
     public final Fault fault;
 
     final Segments segments;
@@ -75,6 +97,8 @@ public final class Interpreter implements ByteSource {
         this.s = state;
         this.fault = fault;
         this.mem = memory;
+        this.codePages = memory.codePages();
+        this.in = decoded;
         this.controls = controls;
         this.model = model;
         this.msrs = msrs;
@@ -99,14 +123,70 @@ public final class Interpreter implements ByteSource {
     /**
      * Decodes and executes the instruction at CS:RIP. Throws {@link Fault} for an exception the
      * caller must deliver (RIP unchanged), or {@link ExitSignal} when a hook exited.
+     *
+     * <p>Decoded instructions are kept in blocks per host-physical code page ({@link BlockCache}).
+     * After an instruction that fell through (or repeats, for REP) and left the fetch context
+     * alone, the next one is taken straight from its block: same page, same translation, same CS,
+     * and the page's code stamp shows that nothing wrote to it. Anything else goes the full way:
+     * CS checks, the fetch TLB, the block lookup.
      */
     public void step() {
         deliveredEvent = false;
         rip0 = s.rip;
+        DecodedBlock b = cursorBlock;
+        cursorBlock = null;
+        if (b != null && codePages.stamps()[b.page] == b.stamp) {
+            long delta = rip0 - cursorStartRip;
+            int k = cursorNext;
+            if (delta == b.start(k)) {
+                stepInBlock(b, k);
+                return;
+            }
+            if (delta == b.start(k - 1)) { // a REP string instruction with iterations left
+                stepInBlock(b, k - 1);
+                return;
+            }
+            long linear = cursorStartLinear + delta;
+            int room = cursorRoom - (int) delta;
+            if (((linear ^ cursorStartLinear) >>> 12) == 0 && room > 0) {
+                // A near branch within the page: same CS, same translation, no TLB lookup needed.
+                int offset = cursorChunkOffset + (int) delta;
+                long hpa = (b.hpa() & ~0xFFFL) | (linear & 0xFFF);
+                instructionLinear = linear;
+                enterBlock(blocks.find(hpa, b.codeSize, codePages, cursorChunk, offset), cursorChunk, offset, room,
+                    b.codeSize);
+                return;
+            }
+        }
+        stepFetched();
+    }
+
+    /** Continues in block {@code b} (the cursor's) at instruction {@code k}. */
+    private void stepInBlock(DecodedBlock b, int k) {
+        int start = b.start(k);
+        instructionLinear = cursorStartLinear + start;
+        if (k < b.count) {
+            if (b.end(k) <= cursorRoom) {
+                in = b.instruction(k);
+                executeFrom(b, k);
+                return;
+            }
+        } else if (!b.full()) {
+            int window = Math.min(cursorRoom - start, 15);
+            if (window > 0) {
+                decodeInto(b, cursorChunk, cursorChunkOffset + start, window, b.codeSize);
+                return;
+            }
+        }
+        stepFetched();
+    }
+
+    /** The full step: CS checks, fetch through the TLB, then the block at this address. */
+    private void stepFetched() {
         int codeSize = s.codeSize();
         instructionLinear = codeSize == 8 ? rip0 : (s.segmentBase[CS] + rip0) & 0xFFFF_FFFFL;
-        // Fast path: hand the decoder the rest of the code page directly (limited by the CS limit
-        // outside 64-bit mode and by the 15-byte maximum); bytes beyond it are fetched one by one.
+        // Hand the decoder the rest of the code page directly (limited by the CS limit outside
+        // 64-bit mode and by the 15-byte maximum); bytes beyond it are fetched one by one.
         int available;
         if (codeSize == 8) {
             available = Interpreter.canonical(rip0) ? 0x1000 - (int) (rip0 & 0xFFF) : 0;
@@ -114,26 +194,81 @@ public final class Interpreter implements ByteSource {
             long room = (s.segmentLimit[CS] & 0xFFFF_FFFFL) - (rip0 & 0xFFFF_FFFFL) + 1;
             available = room <= 0 ? 0 : (int) Math.min(room, 0x1000 - (instructionLinear & 0xFFF));
         }
-        int status;
         byte[] chunk = available > 0 ? mem.codeChunk(instructionLinear, s.cpl == 3) : null;
-        if (chunk != null) {
-            int offset = mem.codeOffset();
-            int window = Math.min(available, 15);
-            if (decodeCache.lookup(instructionLinear, codeSize, chunk, offset, window, in)) {
-                execute(in);
-                return;
-            }
-            status = decoder.decode(chunk, offset, window, this, codeSize, in);
-            if (status == Decoder.OK && in.length <= window) {
-                decodeCache.store(instructionLinear, codeSize, chunk, offset, in);
-            }
-        } else {
-            status = decoder.decode(this, codeSize, in);
+        if (chunk == null) {
+            decodeAndExecute(decoder.decode(this, codeSize, decodeTarget()));
+            return;
         }
+        int offset = mem.codeOffset();
+        if (codePages == null) {
+            decodeAndExecute(decoder.decode(chunk, offset, Math.min(available, 15), this, codeSize, decodeTarget()));
+            return;
+        }
+        enterBlock(blocks.find(mem.codeHostAddress(), codeSize, codePages, chunk, offset), chunk, offset, available,
+            codeSize);
+    }
+
+    /**
+     * Runs the first instruction of block {@code b}, which starts at RIP ({@link #rip0}) and at
+     * {@code chunk[offset]}, with {@code available} bytes fetchable from there (CS limit, page).
+     */
+    private void enterBlock(DecodedBlock b, byte[] chunk, int offset, int available, int codeSize) {
+        cursorStartRip = rip0;
+        cursorStartLinear = instructionLinear;
+        cursorRoom = available;
+        cursorChunk = chunk;
+        cursorChunkOffset = offset;
+        int window = Math.min(available, 15);
+        if (b.count == 0) {
+            decodeInto(b, chunk, offset, window, codeSize);
+        } else if (b.end(0) <= available) {
+            in = b.instruction(0);
+            executeFrom(b, 0);
+        } else {
+            // The cached decode runs past the CS limit here: decode again, which faults as it must.
+            decodeAndExecute(decoder.decode(chunk, offset, window, this, codeSize, decodeTarget()));
+        }
+    }
+
+    /** Decodes the instruction at {@code chunk[offset]} into {@code in}, keeps it in {@code b}, runs it. */
+    private void decodeInto(DecodedBlock b, byte[] chunk, int offset, int window, int codeSize) {
+        int status = decoder.decode(chunk, offset, window, this, codeSize, decodeTarget());
+        if (status == Decoder.OK && in.length <= window) {
+            b.append(in, chunk, offset);
+            executeFrom(b, b.count - 1);
+            return;
+        }
+        decodeAndExecute(status);
+    }
+
+    /** Points {@link #in} at the decoder's record and returns it, for a fresh decode. */
+    private Instruction decodeTarget() {
+        in = decoded;
+        return decoded;
+    }
+
+    private void decodeAndExecute(int status) {
         if (status != Decoder.OK) {
             throw status == Decoder.TOO_LONG ? gp(0) : ud();
         }
         execute(in);
+    }
+
+    /**
+     * Executes instruction {@code k} of {@code b} (already in {@link #in}); when it completes and
+     * leaves the fetch context alone, the next step may continue in the block.
+     */
+    private void executeFrom(DecodedBlock b, int k) {
+        execute(in);
+        if (b.plain(k)) {
+            cursorBlock = b;
+            cursorNext = k + 1;
+        }
+    }
+
+    /** Forgets where the last instruction was, so the next step fetches through CS and the TLB. */
+    public void dropBlockCursor() {
+        cursorBlock = null;
     }
 
     /** Executes an already-decoded instruction at {@link #rip0}. */

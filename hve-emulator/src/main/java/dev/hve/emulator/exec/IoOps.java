@@ -15,20 +15,18 @@ final class IoOps {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
 
     IoOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     void inImmediate(int size) {
-        portIn((int) (in.imm & 0xFF), size, true);
+        portIn((int) (x.in.imm & 0xFF), size, true);
     }
 
     void outImmediate(int size) {
-        portOut((int) (in.imm & 0xFF), size, true);
+        portOut((int) (x.in.imm & 0xFF), size, true);
     }
 
     void inDx(int size) {
@@ -41,7 +39,7 @@ final class IoOps {
 
     private void portIn(int port, int size, boolean immediate) {
         checkPermission(port, size);
-        if (x.controls.ioInstruction(port, size, true, false, false, immediate, in.addrSize, CpuState.DS, in.length)) {
+        if (x.controls.ioInstruction(port, size, true, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length)) {
             throw ExitSignal.INSTANCE;
         }
         x.setReg(size, 0, Alu.mask(size));
@@ -49,7 +47,7 @@ final class IoOps {
 
     private void portOut(int port, int size, boolean immediate) {
         checkPermission(port, size);
-        if (x.controls.ioInstruction(port, size, false, false, false, immediate, in.addrSize, CpuState.DS, in.length)) {
+        if (x.controls.ioInstruction(port, size, false, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length)) {
             throw ExitSignal.INSTANCE;
         }
     }
@@ -64,7 +62,7 @@ final class IoOps {
         long di = x.strings.di();
         x.probeWrite(ES, di, ioSize); // the destination must be writable before the port is read
         x.ioStringLinear = x.linearNoCheck(ES, di);
-        if (x.controls.ioInstruction(port, ioSize, true, true, x.strings.repeated(), false, in.addrSize, ES, in.length)) {
+        if (x.controls.ioInstruction(port, ioSize, true, true, x.strings.repeated(), false, x.in.addrSize, ES, x.in.length)) {
             throw ExitSignal.INSTANCE;
         }
         x.write(ES, di, ioSize, Alu.mask(ioSize));
@@ -79,10 +77,10 @@ final class IoOps {
         }
         int port = (int) (s.gpr[2] & 0xFFFF);
         checkPermission(port, ioSize);
-        int seg = in.segment();
+        int seg = x.in.segment();
         x.read(seg, x.strings.si(), ioSize);
         x.ioStringLinear = x.linearNoCheck(seg, x.strings.si());
-        if (x.controls.ioInstruction(port, ioSize, false, true, x.strings.repeated(), false, in.addrSize, seg, in.length)) {
+        if (x.controls.ioInstruction(port, ioSize, false, true, x.strings.repeated(), false, x.in.addrSize, seg, x.in.length)) {
             throw ExitSignal.INSTANCE;
         }
         x.strings.advance(6, ioSize);

@@ -1,5 +1,7 @@
 package dev.hve.emulator.exec;
 
+import dev.hve.emulator.memory.CodePages;
+
 /**
  * Linear-address memory as the executor sees it, after segmentation and before paging. The core
  * implements it with its MMU (guest paging, then EPT/NPT through the controls, then host memory);
@@ -30,6 +32,19 @@ public interface LinearMemory {
     /** The index in the array last returned by {@link #codeChunk} of the requested byte. */
     default int codeOffset() {
         return 0;
+    }
+
+    /**
+     * The host-physical address of the byte last located by {@link #codeChunk}: the key under
+     * which decoded instructions may be kept, valid while {@link #codePages()} says so.
+     */
+    default long codeHostAddress() {
+        return -1;
+    }
+
+    /** The code-page stamps of the memory behind {@link #codeChunk}; null: decodes are not kept. */
+    default CodePages codePages() {
+        return null;
     }
 
     /** Checks that {@code size} bytes at {@code linear} are writable, raising what a write would. */

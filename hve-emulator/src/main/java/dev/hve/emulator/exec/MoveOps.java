@@ -3,7 +3,6 @@ package dev.hve.emulator.exec;
 import static dev.hve.emulator.cpu.CpuState.ZF;
 
 import dev.hve.emulator.cpu.CpuState;
-import dev.hve.emulator.decode.Instruction;
 
 /**
  * Data movement: MOV forms, MOVZX/MOVSX/MOVSXD, LEA, XCHG, CMPXCHG, XADD, PUSH/POP forms, segment
@@ -13,80 +12,78 @@ final class MoveOps {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
 
     MoveOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     void movRm(int op) {
         int size = x.sizeOf(op);
         if (op <= 0x89) {
-            x.writeRm(size, x.reg(size, in.reg));
+            x.writeRm(size, x.reg(size, x.in.reg));
         } else {
-            x.setReg(size, in.reg, x.readRm(size));
+            x.setReg(size, x.in.reg, x.readRm(size));
         }
     }
 
     void movImmediateToRm(int op) {
-        if ((in.reg & 7) != 0) {
+        if ((x.in.reg & 7) != 0) {
             throw x.ud(); // C6/C7 /1-7: XABORT/XBEGIN (TSX) are not modeled
         }
         int size = x.sizeOf(op);
-        x.writeRm(size, in.imm);
+        x.writeRm(size, x.in.imm);
     }
 
     void movImmediateToRegister(int op) {
-        int r = (op & 7) | ((in.rex & 1) << 3);
+        int r = (op & 7) | ((x.in.rex & 1) << 3);
         if (op < 0xB8) {
-            x.setReg(1, r, in.imm);
+            x.setReg(1, r, x.in.imm);
         } else {
-            x.setReg(in.opSize, r, in.imm);
+            x.setReg(x.in.opSize, r, x.in.imm);
         }
     }
 
     void movMoffs(int op) {
         int size = x.sizeOf(op);
-        int seg = in.segment();
+        int seg = x.in.segment();
         if (op <= 0xA1) {
-            x.setReg(size, 0, x.read(seg, in.disp, size));
+            x.setReg(size, 0, x.read(seg, x.in.disp, size));
         } else {
-            x.write(seg, in.disp, size, x.reg(size, 0));
+            x.write(seg, x.in.disp, size, x.reg(size, 0));
         }
     }
 
     void movzx(int from) {
-        x.setReg(in.opSize, in.reg, x.readRm(from));
+        x.setReg(x.in.opSize, x.in.reg, x.readRm(from));
     }
 
     void movsx(int from) {
-        x.setReg(in.opSize, in.reg, Alu.signExtend(x.readRm(from), from));
+        x.setReg(x.in.opSize, x.in.reg, Alu.signExtend(x.readRm(from), from));
     }
 
     /** 63 in 64-bit mode: MOVSXD Gv, Ed (sign-extends with REX.W; a plain move otherwise). */
     void movsxd() {
         long v = x.readRm(4);
-        x.setReg(in.opSize, in.reg, in.opSize == 8 ? (int) v : v);
+        x.setReg(x.in.opSize, x.in.reg, x.in.opSize == 8 ? (int) v : v);
     }
 
     void lea() {
         x.requireMemoryOperand();
-        x.setReg(in.opSize, in.reg, x.ea);
+        x.setReg(x.in.opSize, x.in.reg, x.ea);
     }
 
     void xchgAccumulator(int op) {
-        int r = (op & 7) | ((in.rex & 1) << 3);
+        int r = (op & 7) | ((x.in.rex & 1) << 3);
         if (r == 0) {
             // 90: NOP (and PAUSE with F3). XCHG EAX,EAX would clear RAX's upper half in 64-bit
             // mode, but 90 is defined as a true NOP; with REX.B it is XCHG R8, RAX.
-            if (in.lastRep == 0xF3) {
+            if (x.in.lastRep == 0xF3) {
                 x.system.pause();
             }
             return;
         }
-        int size = in.opSize;
+        int size = x.in.opSize;
         long a = x.reg(size, 0);
         x.setReg(size, 0, x.reg(size, r));
         x.setReg(size, r, a);
@@ -96,9 +93,9 @@ final class MoveOps {
     void xchgRm(int op) {
         int size = x.sizeOf(op);
         long a = x.readRm(size);
-        long b = x.reg(size, in.reg);
+        long b = x.reg(size, x.in.reg);
         x.writeRm(size, b);
-        x.setReg(size, in.reg, a);
+        x.setReg(size, x.in.reg, a);
     }
 
     void cmpxchg(int size) {
@@ -106,9 +103,9 @@ final class MoveOps {
         long acc = x.reg(size, 0);
         Alu.sub(s, acc, dest, 0, size);
         if ((s.rflags & ZF) != 0) {
-            x.writeRm(size, x.reg(size, in.reg));
+            x.writeRm(size, x.reg(size, x.in.reg));
         } else {
-            if (in.mod != 3) {
+            if (x.in.mod != 3) {
                 x.writeRm(size, dest); // the processor always writes the destination
             }
             x.setReg(size, 0, dest);
@@ -117,32 +114,32 @@ final class MoveOps {
 
     void xadd(int size) {
         long dest = x.readRm(size);
-        long src = x.reg(size, in.reg);
+        long src = x.reg(size, x.in.reg);
         long sum = Alu.add(s, dest, src, 0, size);
         x.writeRm(size, sum);
-        if (!(in.mod == 3 && in.rm == in.reg)) {
-            x.setReg(size, in.reg, dest);
+        if (!(x.in.mod == 3 && x.in.rm == x.in.reg)) {
+            x.setReg(size, x.in.reg, dest);
         }
     }
 
     /** 0F C7 /1: CMPXCHG8B m64, or CMPXCHG16B m128 with REX.W (16-byte aligned, else #GP(0)). */
     void cmpxchg8b16b() {
         x.requireMemoryOperand();
-        int seg = in.segment();
-        if (in.rexW()) {
+        int seg = x.in.segment();
+        if (x.in.rexW()) {
             if ((x.ea & 15) != 0) {
                 throw x.gp(0);
             }
             long lo = x.read(seg, x.ea, 8);
-            long hi = x.read(seg, (x.ea + 8) & Alu.mask(in.addrSize), 8);
+            long hi = x.read(seg, (x.ea + 8) & Alu.mask(x.in.addrSize), 8);
             x.probeWrite(seg, x.ea, 16);
             if (lo == s.gpr[0] && hi == s.gpr[2]) {
                 x.write(seg, x.ea, 8, s.gpr[3]);
-                x.write(seg, (x.ea + 8) & Alu.mask(in.addrSize), 8, s.gpr[1]);
+                x.write(seg, (x.ea + 8) & Alu.mask(x.in.addrSize), 8, s.gpr[1]);
                 s.rflags |= ZF;
             } else {
                 x.write(seg, x.ea, 8, lo);
-                x.write(seg, (x.ea + 8) & Alu.mask(in.addrSize), 8, hi);
+                x.write(seg, (x.ea + 8) & Alu.mask(x.in.addrSize), 8, hi);
                 s.gpr[0] = lo;
                 s.gpr[2] = hi;
                 s.rflags &= ~ZF;
@@ -163,12 +160,12 @@ final class MoveOps {
     }
 
     void cmov(int op) {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long v = x.readRm(size); // the source is read (and may fault) whatever the condition
         if (Conditions.test(op & 0xF, s.rflags)) {
-            x.setReg(size, in.reg, v);
+            x.setReg(size, x.in.reg, v);
         } else if (size == 4) {
-            x.setReg(4, in.reg, x.reg(4, in.reg)); // 32-bit CMOV zero-extends even when false
+            x.setReg(4, x.in.reg, x.reg(4, x.in.reg)); // 32-bit CMOV zero-extends even when false
         }
     }
 
@@ -177,8 +174,8 @@ final class MoveOps {
     }
 
     void bswap(int op) {
-        int r = (op & 7) | ((in.rex & 1) << 3);
-        int size = in.opSize;
+        int r = (op & 7) | ((x.in.rex & 1) << 3);
+        int size = x.in.opSize;
         if (size == 8) {
             s.gpr[r] = Long.reverseBytes(s.gpr[r]);
         } else if (size == 4) {
@@ -191,11 +188,11 @@ final class MoveOps {
     /** MOVBE (0F 38 F0/F1): a load or store with the bytes reversed; memory operands only. */
     void movbe(boolean store) {
         x.requireMemoryOperand();
-        int size = in.opSize;
+        int size = x.in.opSize;
         if (store) {
-            x.writeRm(size, reverse(x.reg(size, in.reg), size));
+            x.writeRm(size, reverse(x.reg(size, x.in.reg), size));
         } else {
-            x.setReg(size, in.reg, reverse(x.readRm(size), size));
+            x.setReg(size, x.in.reg, reverse(x.readRm(size), size));
         }
     }
 
@@ -209,12 +206,12 @@ final class MoveOps {
 
     void movnti() {
         x.requireMemoryOperand();
-        int size = in.opSize == 8 ? 8 : 4;
-        x.writeRm(size, x.reg(size, in.reg));
+        int size = x.in.opSize == 8 ? 8 : 4;
+        x.writeRm(size, x.reg(size, x.in.reg));
     }
 
     void cbw() {
-        switch (in.opSize) {
+        switch (x.in.opSize) {
             case 2: x.setReg(2, 0, (byte) s.gpr[0]); return;
             case 4: x.setReg(4, 0, (short) s.gpr[0]); return;
             default: s.gpr[0] = (int) s.gpr[0];
@@ -222,7 +219,7 @@ final class MoveOps {
     }
 
     void cwd() {
-        switch (in.opSize) {
+        switch (x.in.opSize) {
             case 2: x.setReg(2, 2, ((short) s.gpr[0]) >> 15); return;
             case 4: x.setReg(4, 2, ((int) s.gpr[0]) >> 31); return;
             default: s.gpr[2] = s.gpr[0] >> 63;
@@ -230,44 +227,44 @@ final class MoveOps {
     }
 
     void xlat() {
-        long offset = (s.gpr[3] + (s.gpr[0] & 0xFF)) & Alu.mask(in.addrSize);
-        x.setReg(1, 0, x.read(in.segment(), offset, 1));
+        long offset = (s.gpr[3] + (s.gpr[0] & 0xFF)) & Alu.mask(x.in.addrSize);
+        x.setReg(1, 0, x.read(x.in.segment(), offset, 1));
     }
 
     // ---------------------------------------------------------------- stack
 
     void pushRegister(int op) {
-        int r = (op & 7) | ((in.rex & 1) << 3);
-        x.push(x.reg(in.opSize, r), in.opSize);
+        int r = (op & 7) | ((x.in.rex & 1) << 3);
+        x.push(x.reg(x.in.opSize, r), x.in.opSize);
     }
 
     void popRegister(int op) {
-        int r = (op & 7) | ((in.rex & 1) << 3);
-        long v = x.pop(in.opSize);
-        x.setReg(in.opSize, r, v);
+        int r = (op & 7) | ((x.in.rex & 1) << 3);
+        long v = x.pop(x.in.opSize);
+        x.setReg(x.in.opSize, r, v);
     }
 
     void pushImmediate() {
-        x.push(in.imm, in.opSize);
+        x.push(x.in.imm, x.in.opSize);
     }
 
     void pushRm() {
-        x.push(x.readRm(in.opSize), in.opSize);
+        x.push(x.readRm(x.in.opSize), x.in.opSize);
     }
 
     /** POP Ev: an RSP-based address is computed after RSP is incremented (SDM Vol. 2B, POP). */
     void popRm() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long v = x.peek(0, size);
-        if (in.mod == 3) {
+        if (x.in.mod == 3) {
             x.adjustStack(size);
-            x.setReg(size, in.rm, v);
+            x.setReg(size, x.in.rm, v);
             return;
         }
         long oldSp = s.gpr[4];
         x.adjustStack(size);
         try {
-            x.ea = x.effectiveAddress(in);
+            x.ea = x.effectiveAddress(x.in);
             x.writeRm(size, v);
         } catch (RuntimeException e) {
             s.gpr[4] = oldSp;
@@ -276,7 +273,7 @@ final class MoveOps {
     }
 
     void pusha() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long sp = s.gpr[4];
         x.probeWrite(CpuState.SS, (sp - 8L * size) & Alu.mask(x.stackAddressSize()), 8 * size);
         for (int r = 0; r < 8; r++) {
@@ -285,7 +282,7 @@ final class MoveOps {
     }
 
     void popa() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         x.peek(0, size);
         x.peek(8L * size - 1, 1); // the whole frame must be readable before anything changes
         for (int r = 7; r >= 0; r--) {
@@ -297,7 +294,7 @@ final class MoveOps {
     }
 
     void pushSegment(int seg) {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long value = s.segmentSelector[seg];
         if (size == 2) {
             x.push(value, 2);
@@ -310,7 +307,7 @@ final class MoveOps {
     }
 
     void popSegment(int seg) {
-        int size = in.opSize;
+        int size = x.in.opSize;
         long v = x.peek(0, size) & 0xFFFF;
         x.segments.loadDataSegment(seg, (int) v);
         x.adjustStack(size);
@@ -321,20 +318,20 @@ final class MoveOps {
     }
 
     void movFromSegment() {
-        int seg = in.reg & 7;
+        int seg = x.in.reg & 7;
         if (seg > 5) {
             throw x.ud();
         }
         long v = s.segmentSelector[seg];
-        if (in.mod == 3) {
-            x.setReg(in.opSize == 2 ? 2 : in.opSize, in.rm, v);
+        if (x.in.mod == 3) {
+            x.setReg(x.in.opSize == 2 ? 2 : x.in.opSize, x.in.rm, v);
         } else {
             x.writeRm(2, v);
         }
     }
 
     void movToSegment() {
-        int seg = in.reg & 7;
+        int seg = x.in.reg & 7;
         if (seg > 5 || seg == CpuState.CS) {
             throw x.ud();
         }
@@ -349,10 +346,10 @@ final class MoveOps {
     /** LES/LDS/LSS/LFS/LGS: offset then selector from memory. */
     void loadFarPointer(int seg) {
         x.requireMemoryOperand();
-        int size = in.opSize;
+        int size = x.in.opSize;
         long offset = x.readRm(size);
         int selector = (int) x.readRmAt(2, x.ea + size);
         x.segments.loadDataSegment(seg, selector);
-        x.setReg(size, in.reg, offset);
+        x.setReg(size, x.in.reg, offset);
     }
 }

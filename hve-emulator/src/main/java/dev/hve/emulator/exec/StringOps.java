@@ -16,22 +16,20 @@ final class StringOps {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
 
     StringOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     /** REP or REPNE present (any string instruction honors either as "repeat"). */
     boolean repeated() {
-        return (in.prefixes & (Instruction.P_REP | Instruction.P_REPNE)) != 0;
+        return (x.in.prefixes & (Instruction.P_REP | Instruction.P_REPNE)) != 0;
     }
 
     /** With a repeat prefix and a zero count, nothing happens at all. */
     boolean countExhausted() {
-        return repeated() && x.reg(in.addrSize, 1) == 0;
+        return repeated() && x.reg(x.in.addrSize, 1) == 0;
     }
 
     long step(int size) {
@@ -39,15 +37,15 @@ final class StringOps {
     }
 
     long si() {
-        return x.reg(in.addrSize, 6);
+        return x.reg(x.in.addrSize, 6);
     }
 
     long di() {
-        return x.reg(in.addrSize, 7);
+        return x.reg(x.in.addrSize, 7);
     }
 
     void advance(int reg, int size) {
-        x.setReg(in.addrSize, reg, x.reg(in.addrSize, reg) + step(size));
+        x.setReg(x.in.addrSize, reg, x.reg(x.in.addrSize, reg) + step(size));
     }
 
     /**
@@ -59,7 +57,7 @@ final class StringOps {
         if (!repeated()) {
             return;
         }
-        int asz = in.addrSize;
+        int asz = x.in.addrSize;
         long count = (x.reg(asz, 1) - 1) & Alu.mask(asz);
         x.setReg(asz, 1, count);
         if (count == 0) {
@@ -67,7 +65,7 @@ final class StringOps {
         }
         if (conditional) {
             boolean zf = (s.rflags & ZF) != 0;
-            if (in.lastRep == 0xF3 ? !zf : zf) {
+            if (x.in.lastRep == 0xF3 ? !zf : zf) {
                 return;
             }
         }
@@ -78,7 +76,7 @@ final class StringOps {
         if (countExhausted()) {
             return;
         }
-        long v = x.read(in.segment(), si(), size);
+        long v = x.read(x.in.segment(), si(), size);
         x.write(ES, di(), size, v);
         advance(6, size);
         advance(7, size);
@@ -89,7 +87,7 @@ final class StringOps {
         if (countExhausted()) {
             return;
         }
-        long a = x.read(in.segment(), si(), size);
+        long a = x.read(x.in.segment(), si(), size);
         long b = x.read(ES, di(), size);
         Alu.sub(s, a, b, 0, size);
         advance(6, size);
@@ -110,7 +108,7 @@ final class StringOps {
         if (countExhausted()) {
             return;
         }
-        long v = x.read(in.segment(), si(), size);
+        long v = x.read(x.in.segment(), si(), size);
         x.setReg(size, 0, v);
         advance(6, size);
         finishIteration(false);

@@ -22,13 +22,11 @@ final class SystemOps {
 
     private final Interpreter x;
     private final CpuState s;
-    private final Instruction in;
     private final int[] cpuidOut = new int[4];
 
     SystemOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-        this.in = x.in;
     }
 
     private void exitIf(boolean exited) {
@@ -47,18 +45,18 @@ final class SystemOps {
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
-        exitIf(x.controls.pushf(in.length));
+        exitIf(x.controls.pushf(x.in.length));
         long f = s.rflags & ~(CpuState.VM | CpuState.RF);
-        x.push(in.opSize == 2 ? f & 0xFFFF : f, in.opSize);
+        x.push(x.in.opSize == 2 ? f & 0xFFFF : f, x.in.opSize);
     }
 
     /** POPF with the CPL/IOPL/VM rules of SDM Vol. 2B, POPF. */
     void popf() {
-        int size = in.opSize;
+        int size = x.in.opSize;
         if (s.virtual8086() && Interpreter.iopl(s) != 3) {
             throw x.gp(0);
         }
-        exitIf(x.controls.popf(in.length));
+        exitIf(x.controls.popf(x.in.length));
         long v = x.peek(0, size);
         long modifiable = FLAGS_ALWAYS | CpuState.AC | CpuState.ID;
         int iopl = Interpreter.iopl(s);
@@ -130,17 +128,17 @@ final class SystemOps {
 
     void hlt() {
         x.requireCpl0();
-        exitIf(x.controls.hlt(in.length));
+        exitIf(x.controls.hlt(x.in.length));
         s.halted = true;
     }
 
     void pause() {
-        exitIf(x.controls.pause(in.length));
+        exitIf(x.controls.pause(x.in.length));
     }
 
     void wbinvd(boolean invd) {
         x.requireCpl0();
-        exitIf(invd ? x.controls.invd(in.length) : x.controls.wbinvd(in.length));
+        exitIf(invd ? x.controls.invd(x.in.length) : x.controls.wbinvd(x.in.length));
     }
 
     void hintNop(int op) {
@@ -152,7 +150,7 @@ final class SystemOps {
             throw x.ud();
         }
         long dest = x.readRm(2);
-        long src = x.reg(2, in.reg);
+        long src = x.reg(2, x.in.reg);
         if ((dest & 3) < (src & 3)) {
             x.writeRm(2, (dest & ~3L) | (src & 3));
             s.rflags |= CpuState.ZF;
@@ -164,7 +162,7 @@ final class SystemOps {
     // ---------------------------------------------------------------- CPUID, MSRs, TSC
 
     void cpuid() {
-        exitIf(x.controls.cpuid(in.length));
+        exitIf(x.controls.cpuid(x.in.length));
         int leaf = (int) s.gpr[0];
         int subleaf = (int) s.gpr[1];
         int[] out = cpuidOut;
@@ -185,7 +183,7 @@ final class SystemOps {
 
     void rdmsr() {
         x.requireCpl0();
-        exitIf(x.controls.msr(false, in.length));
+        exitIf(x.controls.msr(false, x.in.length));
         int index = (int) s.gpr[1];
         if (!x.msrs.read(index, baseTsc())) {
             throw x.gp(0);
@@ -197,7 +195,7 @@ final class SystemOps {
 
     void wrmsr() {
         x.requireCpl0();
-        exitIf(x.controls.msr(true, in.length));
+        exitIf(x.controls.msr(true, x.in.length));
         int index = (int) s.gpr[1];
         long v = (s.gpr[0] & 0xFFFF_FFFFL) | (s.gpr[2] << 32);
         long oldEfer = s.efer;
@@ -213,7 +211,7 @@ final class SystemOps {
         if ((s.cr4 & CpuState.CR4_TSD) != 0 && s.cpl != 0 && !legacyOrV86() || (s.cr4 & CpuState.CR4_TSD) != 0 && s.virtual8086()) {
             throw x.gp(0);
         }
-        exitIf(x.controls.rdtsc(rdtscp, in.length));
+        exitIf(x.controls.rdtsc(rdtscp, x.in.length));
         long tsc = baseTsc() + x.msrs.tscBias;
         x.setReg(4, 0, tsc);
         x.setReg(4, 2, tsc >>> 32);
@@ -229,7 +227,7 @@ final class SystemOps {
         if ((s.gpr[1] & 0xFFFF_FFFFL) > 3) {
             throw x.gp(0);
         }
-        exitIf(x.controls.rdpmc(in.length));
+        exitIf(x.controls.rdpmc(x.in.length));
         x.setReg(4, 0, 0); // performance counters are not modeled: they read as zero
         x.setReg(4, 2, 0);
     }
@@ -238,8 +236,8 @@ final class SystemOps {
 
     /** 0F 01: the descriptor-table loads/stores, SMSW/LMSW, INVLPG and the register forms. */
     void group7() {
-        int reg = in.reg & 7;
-        if (in.mod != 3) {
+        int reg = x.in.reg & 7;
+        if (x.in.mod != 3) {
             switch (reg) {
                 case 0: x.tables.storeTable(GuestControls.DESCRIPTOR_SGDT, s.gdtrBase, s.gdtrLimit); return;
                 case 1: x.tables.storeTable(GuestControls.DESCRIPTOR_SIDT, s.idtrBase, s.idtrLimit); return;
@@ -250,7 +248,7 @@ final class SystemOps {
                 default: throw x.ud();
             }
         }
-        int modrm = 0xC0 | (reg << 3) | (in.rm & 7);
+        int modrm = 0xC0 | (reg << 3) | (x.in.rm & 7);
         switch (modrm) {
             case 0xC1: hypercall(HypercallInstruction.VMCALL); return;
             case 0xC8: monitor(); return;
@@ -274,11 +272,11 @@ final class SystemOps {
             default:
                 if (reg == 4) {
                     // SMSW reads CR0 as MOV from CR0 does: through the read shadow (SDM Vol. 3C §26.3).
-                    x.setReg(in.opSize, in.rm, x.controls.controlRegisterRead(0, s.cr0) & (in.opSize == 2 ? 0xFFFF : -1L));
+                    x.setReg(x.in.opSize, x.in.rm, x.controls.controlRegisterRead(0, s.cr0) & (x.in.opSize == 2 ? 0xFFFF : -1L));
                     return;
                 }
                 if (reg == 6) {
-                    x.controlRegs.lmsw(x.reg(2, in.rm));
+                    x.controlRegs.lmsw(x.reg(2, x.in.rm));
                     return;
                 }
                 throw x.ud();
@@ -295,8 +293,8 @@ final class SystemOps {
         if (s.cpl != 0) {
             throw x.ud();
         }
-        x.linear(in.segment(), s.gpr[0] & Alu.mask(in.addrSize), 1, false);
-        exitIf(x.controls.monitor(in.length));
+        x.linear(x.in.segment(), s.gpr[0] & Alu.mask(x.in.addrSize), 1, false);
+        exitIf(x.controls.monitor(x.in.length));
         throw x.ud();
     }
 
@@ -308,25 +306,25 @@ final class SystemOps {
         if ((s.gpr[1] & 0xFFFF_FFFEL) != 0) {
             throw x.gp(0);
         }
-        exitIf(x.controls.mwait(in.length));
+        exitIf(x.controls.mwait(x.in.length));
         throw x.ud();
     }
 
     private void invlpg() {
         x.requireCpl0();
-        long linear = x.linearNoCheck(in.segment(), x.ea);
-        exitIf(x.controls.invlpg(linear, in.length));
+        long linear = x.linearNoCheck(x.in.segment(), x.ea);
+        exitIf(x.controls.invlpg(linear, x.in.length));
         x.mem.flushPage(linear);
     }
 
     private void hypercall(HypercallInstruction kind) {
-        exitIf(x.controls.hypercall(kind, in.length));
+        exitIf(x.controls.hypercall(kind, x.in.length));
         throw x.ud();
     }
 
     /** VMX and SVM instructions: the backend claims them, or they are #UD. */
     void virtualization(String mnemonic) {
-        exitIf(x.controls.virtualizationInstruction(mnemonic, in.length));
+        exitIf(x.controls.virtualizationInstruction(mnemonic, x.in.length));
         throw x.ud();
     }
 
@@ -347,7 +345,7 @@ final class SystemOps {
             throw x.ud();
         }
         x.requireCpl0();
-        exitIf(x.controls.xsetbv(in.length));
+        exitIf(x.controls.xsetbv(x.in.length));
         long v = (s.gpr[0] & 0xFFFF_FFFFL) | (s.gpr[2] << 32);
         // SDM Vol. 2 XSETBV, Vol. 1 §13.3: only XCR0 exists (ECX = 0); XCR0[0] (x87) cannot be
         // cleared; bits outside CPUID.(EAX=0DH,ECX=0):EDX:EAX are reserved. The remaining rule,
@@ -373,14 +371,14 @@ final class SystemOps {
      * /6 with memory, XSAVEOPT, is #UD: CPUID.(EAX=0DH,ECX=1):EAX[0] does not offer it.
      */
     void group15() {
-        int reg = in.reg & 7;
-        if (in.mod == 3) {
-            if (reg >= 5 && in.prefixes == 0) {
+        int reg = x.in.reg & 7;
+        if (x.in.mod == 3) {
+            if (reg >= 5 && x.in.prefixes == 0) {
                 return; // LFENCE, MFENCE, SFENCE
             }
             throw x.ud();
         }
-        if (reg == 7 && (in.prefixes & (Instruction.P_OPSIZE | Instruction.P_REP | Instruction.P_REPNE)) == 0) {
+        if (reg == 7 && (x.in.prefixes & (Instruction.P_OPSIZE | Instruction.P_REP | Instruction.P_REPNE)) == 0) {
             x.readRm(1); // CLFLUSH: checked like a byte read
             return;
         }
@@ -389,22 +387,22 @@ final class SystemOps {
 
     /** 0F C7: CMPXCHG8B/16B and the VMX pointer instructions. */
     void group9() {
-        int reg = in.reg & 7;
+        int reg = x.in.reg & 7;
         if (reg == 1) {
             x.moves.cmpxchg8b16b();
             return;
         }
-        if (in.mod != 3 && reg == 6) {
-            if ((in.prefixes & Instruction.P_REP) != 0) {
+        if (x.in.mod != 3 && reg == 6) {
+            if ((x.in.prefixes & Instruction.P_REP) != 0) {
                 virtualization("VMXON");
-            } else if ((in.prefixes & Instruction.P_OPSIZE) != 0) {
+            } else if ((x.in.prefixes & Instruction.P_OPSIZE) != 0) {
                 virtualization("VMCLEAR");
             } else {
                 virtualization("VMPTRLD");
             }
             return;
         }
-        if (in.mod != 3 && reg == 7) {
+        if (x.in.mod != 3 && reg == 7) {
             virtualization("VMPTRST");
             return;
         }

@@ -22,6 +22,15 @@ public final class HostMemory {
 
     private byte[][] chunks = new byte[0][];
     private long next;
+    private final CodePages codePages = new CodePages();
+
+    /**
+     * The code-page stamps of this memory. Every write through this class reports to it; code that
+     * writes into a {@link #chunk} array directly must report its writes itself.
+     */
+    public CodePages codePages() {
+        return codePages;
+    }
 
     /**
      * Reserves {@code size} bytes aligned to {@code alignment} (a power of two) and returns the
@@ -42,6 +51,7 @@ public final class HostMemory {
             }
         }
         next = end;
+        codePages.grow(end);
         return start;
     }
 
@@ -102,6 +112,7 @@ public final class HostMemory {
 
     public void write8(long hpa, int value) {
         chunk(hpa)[offset(hpa)] = (byte) value;
+        codePages.written((int) (hpa >>> 12));
     }
 
     public void write16(long hpa, int value) {
@@ -110,6 +121,7 @@ public final class HostMemory {
         } else {
             SHORT.set(chunk(hpa), offset(hpa), (short) value);
         }
+        codePages.written(hpa, 2);
     }
 
     public void write32(long hpa, int value) {
@@ -118,6 +130,7 @@ public final class HostMemory {
         } else {
             INT.set(chunk(hpa), offset(hpa), value);
         }
+        codePages.written(hpa, 4);
     }
 
     public void write64(long hpa, long value) {
@@ -126,6 +139,7 @@ public final class HostMemory {
         } else {
             LONG.set(chunk(hpa), offset(hpa), value);
         }
+        codePages.written(hpa, 8);
     }
 
     /** Writes the low {@code size} bytes of {@code value}, little-endian. */
@@ -152,6 +166,7 @@ public final class HostMemory {
 
     public void writeBytes(long hpa, byte[] source, int offset, int length) {
         check(hpa, length);
+        codePages.written(hpa, length);
         while (length > 0) {
             int inChunk = Math.min(length, CHUNK_SIZE - offset(hpa));
             System.arraycopy(source, offset, chunks[(int) (hpa >>> CHUNK_SHIFT)], offset(hpa), inChunk);
@@ -164,6 +179,7 @@ public final class HostMemory {
     /** Zeroes {@code length} bytes at {@code hpa}. */
     public void clear(long hpa, long length) {
         check(hpa, (int) Math.min(length, Integer.MAX_VALUE));
+        codePages.written(hpa, length);
         long end = hpa + length;
         while (hpa < end) {
             int inChunk = (int) Math.min(end - hpa, CHUNK_SIZE - offset(hpa));

@@ -5,6 +5,7 @@ import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.exec.ExitSignal;
 import dev.hve.emulator.exec.Fault;
 import dev.hve.emulator.exec.LinearMemory;
+import dev.hve.emulator.memory.CodePages;
 import dev.hve.emulator.memory.HostMemory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -52,6 +53,11 @@ public final class Mmu implements LinearMemory {
     private final int[] readBase = bases[READ];
     private final int[] writeBase = bases[WRITE];
     private final int[] fetchBase = bases[EXECUTE];
+    /** Host-physical page number of each entry (a write entry's page may hold decoded code). */
+    private final int[][] hostPages = {new int[SIZE], new int[SIZE], new int[SIZE]};
+    private final int[] writeHostPage = hostPages[WRITE];
+    private final int[] fetchHostPage = hostPages[EXECUTE];
+    private final CodePages codePages;
     /** Whether any cached entry came from a page larger than 4 KiB (INVLPG must then flush all). */
     private boolean largePagesCached;
 
@@ -65,6 +71,7 @@ public final class Mmu implements LinearMemory {
     public Mmu(CpuState state, HostMemory host, GuestControls controls, Fault fault, int physicalAddressBits,
                boolean cachePdptes) {
         this.host = host;
+        this.codePages = host.codePages();
         this.controls = controls;
         this.walker = new PageWalker(state, host, controls, fault, physicalAddressBits, cachePdptes);
         flushAll();
@@ -137,6 +144,7 @@ public final class Mmu implements LinearMemory {
         tags[kind][i] = tag(linear, user);
         chunks[kind][i] = host.chunk(hpa);
         bases[kind][i] = HostMemory.offset(hpa);
+        hostPages[kind][i] = (int) (hpa >>> 12);
         if (walker.lastPageLarge) {
             largePagesCached = true;
         }
@@ -187,10 +195,15 @@ public final class Mmu implements LinearMemory {
         byte[] c = writeChunk[i];
         int p = writeBase[i] + off;
         switch (size) {
-            case 1: c[p] = (byte) value; return;
-            case 2: SHORT.set(c, p, (short) value); return;
-            case 4: INT.set(c, p, (int) value); return;
+            case 1: c[p] = (byte) value; break;
+            case 2: SHORT.set(c, p, (short) value); break;
+            case 4: INT.set(c, p, (int) value); break;
             default: LONG.set(c, p, value);
+        }
+        // The store bypasses HostMemory, so it reports itself when the page holds decoded code.
+        int page = writeHostPage[i];
+        if ((codePages.stamps()[page] & 1) != 0) {
+            codePages.written(page);
         }
     }
 
@@ -217,6 +230,7 @@ public final class Mmu implements LinearMemory {
     }
 
     private int codeOffset;
+    private long lastCodeLinear;
 
     @Override
     public byte[] codeChunk(long linear, boolean user) {
@@ -225,12 +239,24 @@ public final class Mmu implements LinearMemory {
             fill(linear, EXECUTE, user);
         }
         codeOffset = fetchBase[i] + ((int) linear & 0xFFF);
+        lastCodeLinear = linear;
         return fetchChunk[i];
     }
 
     @Override
     public int codeOffset() {
         return codeOffset;
+    }
+
+    /** The host-physical address of the byte last located by {@link #codeChunk}. */
+    @Override
+    public long codeHostAddress() {
+        return ((long) fetchHostPage[(int) (lastCodeLinear >>> 12) & MASK] << 12) | (lastCodeLinear & 0xFFF);
+    }
+
+    @Override
+    public CodePages codePages() {
+        return codePages;
     }
 
     /**
