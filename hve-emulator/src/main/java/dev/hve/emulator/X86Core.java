@@ -136,6 +136,10 @@ public final class X86Core {
             long flags = s.rflags;
             try {
                 c.step();
+                if (c.exitRequested) {
+                    s.rflags = flags;
+                    return StopReason.EXIT;
+                }
                 if ((flags & CpuState.TF) != 0 && !c.deliveredEvent && !singleStepTrap()) {
                     return StopReason.EXIT;
                 }

@@ -27,6 +27,8 @@ public final class TestMachine implements GuestControls {
     public boolean exitOnHlt;
     public boolean exitOnMsr;
     public boolean exitOnHypercall;
+    public boolean exitOnInvlpg;
+    public boolean exitOnPause;
     public boolean exitOnBoundary;
     public int exitOnException = -1;
     /** Guest-physical addresses at or above this leave guest mode (an MMIO hole). */
@@ -160,6 +162,18 @@ public final class TestMachine implements GuestControls {
     public boolean msr(boolean write, int length) {
         log.add("msr write=" + write + " ecx=" + Long.toHexString(s.gpr[1] & 0xFFFF_FFFFL));
         return exitOnMsr;
+    }
+
+    @Override
+    public boolean invlpg(long linearAddress, int length) {
+        log.add(String.format("invlpg %x len=%d", linearAddress, length));
+        return exitOnInvlpg;
+    }
+
+    @Override
+    public boolean pause(int length) {
+        log.add("pause len=" + length);
+        return exitOnPause;
     }
 
     @Override

@@ -87,6 +87,13 @@ public final class Interpreter implements ByteSource {
     boolean retire;
     /** Instructions retired. */
     public long retired;
+    /**
+     * A hook exited at the very start of the current instruction, before it changed anything:
+     * the instruction returns normally without completing, and the caller of {@link #step()}
+     * leaves guest mode. Cheaper than unwinding with {@link ExitSignal}, which the instructions
+     * that exit part-way through still use.
+     */
+    public boolean exitRequested;
     /** The linear address of the memory operand of the last INS/OUTS (VMX guest-linear address). */
     public long ioStringLinear;
     /** The current instruction delivered an event itself (INT n, INT3, INTO, INT1). */
@@ -132,6 +139,7 @@ public final class Interpreter implements ByteSource {
      */
     public void step() {
         deliveredEvent = false;
+        exitRequested = false;
         rip0 = s.rip;
         DecodedBlock b = cursorBlock;
         cursorBlock = null;
@@ -260,6 +268,9 @@ public final class Interpreter implements ByteSource {
      */
     private void executeFrom(DecodedBlock b, int k) {
         execute(in);
+        if (exitRequested) {
+            return;
+        }
         if (b.plain(k)) {
             cursorBlock = b;
             cursorNext = k + 1;
@@ -289,6 +300,9 @@ public final class Interpreter implements ByteSource {
             dispatch0F38(op & 0xFF);
         } else {
             throw ud();
+        }
+        if (exitRequested) {
+            return; // the instruction exited before doing anything: RIP stays at it
         }
         s.rip = nextRip;
         if (!shadowSet) {

@@ -40,7 +40,8 @@ final class IoOps {
     private void portIn(int port, int size, boolean immediate) {
         checkPermission(port, size);
         if (x.controls.ioInstruction(port, size, true, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length)) {
-            throw ExitSignal.INSTANCE;
+            x.exitRequested = true;
+            return;
         }
         x.setReg(size, 0, Alu.mask(size));
     }
@@ -48,7 +49,7 @@ final class IoOps {
     private void portOut(int port, int size, boolean immediate) {
         checkPermission(port, size);
         if (x.controls.ioInstruction(port, size, false, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length)) {
-            throw ExitSignal.INSTANCE;
+            x.exitRequested = true;
         }
     }
 

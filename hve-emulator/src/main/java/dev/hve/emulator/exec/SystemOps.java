@@ -35,6 +35,18 @@ final class SystemOps {
         }
     }
 
+    /**
+     * For a hook consulted before the instruction changed anything, whose caller returns at once
+     * when it exited: leaves through {@link Interpreter#exitRequested} instead of unwinding (an
+     * exception per exit cost more than the rest of a port-I/O round trip).
+     */
+    private boolean exited(boolean exited) {
+        if (exited) {
+            x.exitRequested = true;
+        }
+        return exited;
+    }
+
     private boolean legacyOrV86() {
         return !s.protectedMode() || s.virtual8086();
     }
@@ -128,12 +140,14 @@ final class SystemOps {
 
     void hlt() {
         x.requireCpl0();
-        exitIf(x.controls.hlt(x.in.length));
+        if (exited(x.controls.hlt(x.in.length))) {
+            return;
+        }
         s.halted = true;
     }
 
     void pause() {
-        exitIf(x.controls.pause(x.in.length));
+        exited(x.controls.pause(x.in.length));
     }
 
     void wbinvd(boolean invd) {
@@ -162,7 +176,9 @@ final class SystemOps {
     // ---------------------------------------------------------------- CPUID, MSRs, TSC
 
     void cpuid() {
-        exitIf(x.controls.cpuid(x.in.length));
+        if (exited(x.controls.cpuid(x.in.length))) {
+            return;
+        }
         int leaf = (int) s.gpr[0];
         int subleaf = (int) s.gpr[1];
         int[] out = cpuidOut;
@@ -183,7 +199,9 @@ final class SystemOps {
 
     void rdmsr() {
         x.requireCpl0();
-        exitIf(x.controls.msr(false, x.in.length));
+        if (exited(x.controls.msr(false, x.in.length))) {
+            return;
+        }
         int index = (int) s.gpr[1];
         if (!x.msrs.read(index, baseTsc())) {
             throw x.gp(0);
@@ -195,7 +213,9 @@ final class SystemOps {
 
     void wrmsr() {
         x.requireCpl0();
-        exitIf(x.controls.msr(true, x.in.length));
+        if (exited(x.controls.msr(true, x.in.length))) {
+            return;
+        }
         int index = (int) s.gpr[1];
         long v = (s.gpr[0] & 0xFFFF_FFFFL) | (s.gpr[2] << 32);
         long oldEfer = s.efer;
@@ -313,12 +333,16 @@ final class SystemOps {
     private void invlpg() {
         x.requireCpl0();
         long linear = x.linearNoCheck(x.in.segment(), x.ea);
-        exitIf(x.controls.invlpg(linear, x.in.length));
+        if (exited(x.controls.invlpg(linear, x.in.length))) {
+            return;
+        }
         x.mem.flushPage(linear);
     }
 
     private void hypercall(HypercallInstruction kind) {
-        exitIf(x.controls.hypercall(kind, x.in.length));
+        if (exited(x.controls.hypercall(kind, x.in.length))) {
+            return;
+        }
         throw x.ud();
     }
 

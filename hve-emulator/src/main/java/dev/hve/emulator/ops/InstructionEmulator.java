@@ -81,6 +81,9 @@ public final class InstructionEmulator {
         s.interruptShadow = false;
         try {
             interpreter.step();
+            if (interpreter.exitRequested) {
+                throw new IllegalStateException("no hook can exit in emulation mode");
+            }
         } catch (Fault f) {
             vector = f.vector;
             hasErrorCode = f.hasErrorCode;
