@@ -94,6 +94,17 @@ public final class Interpreter implements ByteSource {
      * that exit part-way through still use.
      */
     public boolean exitRequested;
+
+    /**
+     * For a hook consulted before the instruction changed anything, whose caller returns at once
+     * when it exited: records the exit in {@link #exitRequested} and answers whether it happened.
+     */
+    boolean exitsBeforeExecuting(boolean hookExited) {
+        if (hookExited) {
+            exitRequested = true;
+        }
+        return hookExited;
+    }
     /** The linear address of the memory operand of the last INS/OUTS (VMX guest-linear address). */
     public long ioStringLinear;
     /** The current instruction delivered an event itself (INT n, INT3, INTO, INT1). */

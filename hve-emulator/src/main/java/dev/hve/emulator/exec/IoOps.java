@@ -39,8 +39,8 @@ final class IoOps {
 
     private void portIn(int port, int size, boolean immediate) {
         checkPermission(port, size);
-        if (x.controls.ioInstruction(port, size, true, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length)) {
-            x.exitRequested = true;
+        if (x.exitsBeforeExecuting(
+            x.controls.ioInstruction(port, size, true, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length))) {
             return;
         }
         x.setReg(size, 0, Alu.mask(size));
@@ -48,9 +48,8 @@ final class IoOps {
 
     private void portOut(int port, int size, boolean immediate) {
         checkPermission(port, size);
-        if (x.controls.ioInstruction(port, size, false, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length)) {
-            x.exitRequested = true;
-        }
+        x.exitsBeforeExecuting(
+            x.controls.ioInstruction(port, size, false, false, false, immediate, x.in.addrSize, CpuState.DS, x.in.length));
     }
 
     void ins(int size) {

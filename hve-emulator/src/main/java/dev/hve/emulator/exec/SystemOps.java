@@ -1,6 +1,7 @@
 package dev.hve.emulator.exec;
 
 import static dev.hve.emulator.cpu.CpuState.GS;
+import static dev.hve.emulator.exec.ExitSignal.exitIf;
 
 import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.control.HypercallInstruction;
@@ -27,24 +28,6 @@ final class SystemOps {
     SystemOps(Interpreter x) {
         this.x = x;
         this.s = x.s;
-    }
-
-    private void exitIf(boolean exited) {
-        if (exited) {
-            throw ExitSignal.INSTANCE;
-        }
-    }
-
-    /**
-     * For a hook consulted before the instruction changed anything, whose caller returns at once
-     * when it exited: leaves through {@link Interpreter#exitRequested} instead of unwinding (an
-     * exception per exit cost more than the rest of a port-I/O round trip).
-     */
-    private boolean exited(boolean exited) {
-        if (exited) {
-            x.exitRequested = true;
-        }
-        return exited;
     }
 
     private boolean legacyOrV86() {
@@ -140,14 +123,14 @@ final class SystemOps {
 
     void hlt() {
         x.requireCpl0();
-        if (exited(x.controls.hlt(x.in.length))) {
+        if (x.exitsBeforeExecuting(x.controls.hlt(x.in.length))) {
             return;
         }
         s.halted = true;
     }
 
     void pause() {
-        exited(x.controls.pause(x.in.length));
+        x.exitsBeforeExecuting(x.controls.pause(x.in.length));
     }
 
     void wbinvd(boolean invd) {
@@ -176,7 +159,7 @@ final class SystemOps {
     // ---------------------------------------------------------------- CPUID, MSRs, TSC
 
     void cpuid() {
-        if (exited(x.controls.cpuid(x.in.length))) {
+        if (x.exitsBeforeExecuting(x.controls.cpuid(x.in.length))) {
             return;
         }
         int leaf = (int) s.gpr[0];
@@ -199,7 +182,7 @@ final class SystemOps {
 
     void rdmsr() {
         x.requireCpl0();
-        if (exited(x.controls.msr(false, x.in.length))) {
+        if (x.exitsBeforeExecuting(x.controls.msr(false, x.in.length))) {
             return;
         }
         int index = (int) s.gpr[1];
@@ -213,7 +196,7 @@ final class SystemOps {
 
     void wrmsr() {
         x.requireCpl0();
-        if (exited(x.controls.msr(true, x.in.length))) {
+        if (x.exitsBeforeExecuting(x.controls.msr(true, x.in.length))) {
             return;
         }
         int index = (int) s.gpr[1];
@@ -333,14 +316,14 @@ final class SystemOps {
     private void invlpg() {
         x.requireCpl0();
         long linear = x.linearNoCheck(x.in.segment(), x.ea);
-        if (exited(x.controls.invlpg(linear, x.in.length))) {
+        if (x.exitsBeforeExecuting(x.controls.invlpg(linear, x.in.length))) {
             return;
         }
         x.mem.flushPage(linear);
     }
 
     private void hypercall(HypercallInstruction kind) {
-        if (exited(x.controls.hypercall(kind, x.in.length))) {
+        if (x.exitsBeforeExecuting(x.controls.hypercall(kind, x.in.length))) {
             return;
         }
         throw x.ud();

@@ -157,7 +157,8 @@ public final class VmxProcessor {
             lastEntryFailure = failure;
             throw vmcs.fail(VmInstructionError.ENTRY_INVALID_CONTROL_FIELD);
         }
-        // The host-state checks read settled fields only: unchanged since they passed, they pass.
+        // The host-state checks (SDM Vol. 3C §27.2.2-27.2.4) read settled fields only: unchanged
+        // since they passed, they pass.
         if (vmcs != hostVerifiedVmcs || vmcs.settledChanges() != hostVerifiedChanges) {
             failure = HostStateChecks.check(vmcs);
             if (failure != null) {

@@ -87,7 +87,8 @@ public final class GuestStateChecks {
      * @return {@code null} when every check passes, else the rule that failed. The checks of
      * control registers, MSRs, segments and descriptor tables read only settled fields (and
      * RFLAGS.VM): when none has changed since they last passed on this VMCS, their outcome is
-     * known and they are not run again. The rest run at every entry.
+     * known and they are not run again. The rest run at every entry. Which checks these are, and
+     * the order they are reported in, follow Intel SDM Vol. 3C §27.3.1.1-27.3.1.5.
      */
     public String check(Vmcs vmcs) {
         qualification = QUALIFICATION_DEFAULT;

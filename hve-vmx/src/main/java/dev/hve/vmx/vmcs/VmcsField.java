@@ -1,5 +1,6 @@
 package dev.hve.vmx.vmcs;
 
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -253,6 +254,13 @@ public enum VmcsField {
     static {
         for (VmcsField field : VALUES) {
             BY_ENCODING.put(field.encoding, field);
+            field.rewrittenEveryExit = field.readOnly();
+        }
+        for (VmcsField field : EnumSet.of(GUEST_RIP, GUEST_RSP, GUEST_RFLAGS, GUEST_INTERRUPTIBILITY_INFO,
+            GUEST_ACTIVITY_STATE, GUEST_PENDING_DBG_EXCEPTIONS, VM_ENTRY_INTR_INFO_FIELD, VM_ENTRY_EXCEPTION_ERROR_CODE,
+            VM_ENTRY_INSTRUCTION_LEN, VMX_PREEMPTION_TIMER_VALUE, TSC_OFFSET, GUEST_PDPTE0, GUEST_PDPTE1, GUEST_PDPTE2,
+            GUEST_PDPTE3)) {
+            field.rewrittenEveryExit = true;
         }
     }
 
@@ -260,6 +268,8 @@ public enum VmcsField {
     private final String sdmName;
     /** The bits the field holds, from its width: every processor write truncates to it. */
     private final long mask;
+    /** See {@link #rewrittenEveryExit()}; set by the static initializer once every constant exists. */
+    private boolean rewrittenEveryExit;
 
     VmcsField(int encoding, String sdmName) {
         this.encoding = encoding;
@@ -275,15 +285,7 @@ public enum VmcsField {
      * changes what it describes (see {@link Vmcs#settledChanges()}).
      */
     public boolean rewrittenEveryExit() {
-        switch (this) {
-            case GUEST_RIP: case GUEST_RSP: case GUEST_RFLAGS: case GUEST_INTERRUPTIBILITY_INFO:
-            case GUEST_ACTIVITY_STATE: case GUEST_PENDING_DBG_EXCEPTIONS: case VM_ENTRY_INTR_INFO_FIELD:
-            case VM_ENTRY_EXCEPTION_ERROR_CODE: case VM_ENTRY_INSTRUCTION_LEN: case VMX_PREEMPTION_TIMER_VALUE:
-            case TSC_OFFSET: case GUEST_PDPTE0: case GUEST_PDPTE1: case GUEST_PDPTE2: case GUEST_PDPTE3:
-                return true;
-            default:
-                return readOnly();
-        }
+        return rewrittenEveryExit;
     }
 
     /** {@code width().mask()}, kept per field because the exit path writes dozens of fields. */
