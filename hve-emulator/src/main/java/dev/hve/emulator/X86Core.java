@@ -5,12 +5,14 @@ import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.cpu.EventType;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.decode.Instruction;
+import dev.hve.emulator.exec.BlockTranslator;
 import dev.hve.emulator.exec.ExitSignal;
 import dev.hve.emulator.exec.Fault;
 import dev.hve.emulator.exec.Interpreter;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.emulator.mmu.Mmu;
 import dev.hve.emulator.msr.MsrModel;
+import dev.hve.emulator.translate.BlockCompiler;
 
 /**
  * One emulated x86-64 logical processor: the public face of the core that both backends run
@@ -60,7 +62,19 @@ public final class X86Core {
         Fault fault = new Fault();
         this.msrs = new MsrModel(state, amd);
         this.mmu = new Mmu(state, memory, controls, fault, physicalBits, !amd);
-        this.cpu = new Interpreter(state, mmu, controls, cpuModel, msrs, fault);
+        this.cpu = new Interpreter(state, mmu, controls, cpuModel, msrs, fault, translator());
+    }
+
+    /**
+     * The block translator, unless {@code -Dhve.translate=false} asks for the interpreter alone
+     * (to compare the two, or to rule the translator out). {@code -Dhve.translate.threshold=N}
+     * sets how many entries make a block hot.
+     */
+    private static BlockTranslator translator() {
+        if (!Boolean.parseBoolean(System.getProperty("hve.translate", "true"))) {
+            return null;
+        }
+        return new BlockCompiler(Integer.getInteger("hve.translate.threshold", BlockCompiler.DEFAULT_THRESHOLD));
     }
 
     public CpuState state() {
@@ -134,10 +148,12 @@ public final class X86Core {
                 return StopReason.BUDGET_EXHAUSTED;
             }
             long flags = s.rflags;
+            // With the boundary hook on, every instruction is a step of its own.
+            c.stepBudget = watchBoundaries ? 0 : left;
             try {
                 c.step();
                 if (c.exitRequested) {
-                    s.rflags = flags;
+                    s.rflags = c.stepFlags;
                     return StopReason.EXIT;
                 }
                 if ((flags & CpuState.TF) != 0 && !c.deliveredEvent && !singleStepTrap()) {
@@ -145,7 +161,7 @@ public final class X86Core {
                 }
             } catch (Fault f) {
                 // Faults are precise: no part of the instruction is kept (flags included).
-                s.rflags = flags;
+                s.rflags = c.stepFlags;
                 try {
                     if (!c.events.deliverFault(f)) {
                         return StopReason.EXIT;
@@ -154,10 +170,10 @@ public final class X86Core {
                     return StopReason.EXIT; // delivery touched memory that left guest mode
                 }
             } catch (ExitSignal e) {
-                s.rflags = flags;
+                s.rflags = c.stepFlags;
                 return StopReason.EXIT;
             }
-            left--;
+            left -= c.stepUnits;
         }
         return StopReason.BUDGET_EXHAUSTED;
     }
@@ -318,6 +334,7 @@ public final class X86Core {
 
     /** The linear address of the instruction executing (or last executed) at CS:RIP. */
     public long instructionLinearAddress() {
+        cpu.syncCompiledState();
         return cpu.instructionLinear;
     }
 
@@ -326,11 +343,13 @@ public final class X86Core {
      * from it (not after an exit during its fetch, when it may not be decoded yet).
      */
     public int instructionLength() {
+        cpu.syncCompiledState();
         return cpu.in.length;
     }
 
     /** The RIP following the current instruction (next RIP for SVM's NRIP). */
     public long nextRip() {
+        cpu.syncCompiledState();
         return cpu.nextRip();
     }
 
@@ -339,6 +358,7 @@ public final class X86Core {
      * assists, MMIO decode); returns how many could be read.
      */
     public int instructionBytes(byte[] destination) {
+        cpu.syncCompiledState();
         return readLinear(cpu.instructionLinear, destination, Math.min(15, destination.length));
     }
 
@@ -352,6 +372,7 @@ public final class X86Core {
 
     /** The decoded current instruction (read-only use: operand/address size, segment, ModRM). */
     public Instruction currentInstruction() {
+        cpu.syncCompiledState();
         return cpu.in;
     }
 

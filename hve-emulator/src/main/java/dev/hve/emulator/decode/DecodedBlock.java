@@ -28,6 +28,14 @@ public final class DecodedBlock {
     private final boolean[] plain = new boolean[CAPACITY];
     /** The bytes of the decoded instructions, from the block's start. */
     private final byte[] bytes = new byte[CAPACITY * MAX_LENGTH];
+    /** The executor's compiled form of the block's first instructions, or null. */
+    public BlockTranslation translation;
+    /**
+     * How often execution entered the block at its first instruction since it was filled; the
+     * executor compiles hot blocks. {@link #NOT_TRANSLATED} once it decided not to.
+     */
+    public int entries;
+    public static final int NOT_TRANSLATED = Integer.MIN_VALUE;
 
     void reset(long hpa, int codeSize, int page, int stamp) {
         this.hpa = hpa;
@@ -35,6 +43,8 @@ public final class DecodedBlock {
         this.page = page;
         this.stamp = stamp;
         this.count = 0;
+        this.translation = null;
+        this.entries = 0;
     }
 
     /** Host-physical address of the first instruction. */

@@ -11,12 +11,14 @@ import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.decode.BlockCache;
+import dev.hve.emulator.decode.BlockTranslation;
 import dev.hve.emulator.decode.ByteSource;
 import dev.hve.emulator.decode.DecodedBlock;
 import dev.hve.emulator.decode.Decoder;
 import dev.hve.emulator.decode.Instruction;
 import dev.hve.emulator.memory.CodePages;
 import dev.hve.emulator.msr.MsrModel;
+import java.lang.invoke.MethodHandles;
 
 /**
  * Executes one instruction at a time against a {@link CpuState} and a {@link LinearMemory}: fetch
@@ -43,13 +45,38 @@ public final class Interpreter implements ByteSource {
     // fetch window of that block (its code chunk and the bytes CS and the page allow).
     private DecodedBlock cursorBlock;
     /** The instruction after the last one executed, by index in the cursor's block. */
-    private int cursorNext;
+    int cursorNext;
     /** RIP and linear address at which the cursor's block was entered. */
     private long cursorStartRip;
     private long cursorStartLinear;
     private byte[] cursorChunk;
     private int cursorChunkOffset;
     private int cursorRoom;
+    /** Compiles hot blocks; null to interpret only. */
+    private final BlockTranslator translator;
+    private final int translationThreshold;
+    private static final MethodHandles.Lookup TRANSLATION_LOOKUP = MethodHandles.lookup();
+    /**
+     * Instructions the caller of {@link #step()} still allows before it must look at the
+     * processor again (its budget). A compiled block runs only when its instructions all fit; 0
+     * (the default) means one instruction at a time.
+     */
+    public long stepBudget;
+    /** Budget units the last {@link #step()} spent: 1, or the instructions a compiled block ran. */
+    public int stepUnits;
+    /**
+     * RFLAGS as they were before the instruction that the last {@link #step()} began or, after a
+     * fault or exit in a compiled block, before the instruction that raised it: what the caller
+     * restores when that instruction does not complete.
+     */
+    public long stepFlags;
+    // While a compiled block runs: the block, the RIP it was entered at, the instruction that may
+    // fault or exit next and the instructions earlier passes through the block retired. The
+    // compiled code keeps the index current so that the exact state can be rebuilt on demand.
+    private DecodedBlock compiledBlock;
+    private long compiledEntry;
+    int compiledIndex;
+    int compiledDone;
     /**
      * The instruction executing: a record of a decoded block, or {@link #decoded}. Handlers read
      * it and never write it (block records are shared by every execution of the instruction).
@@ -112,6 +139,13 @@ public final class Interpreter implements ByteSource {
 
     public Interpreter(CpuState state, LinearMemory memory, GuestControls controls, CpuModel model, MsrModel msrs,
                        Fault fault) {
+        this(state, memory, controls, model, msrs, fault, null);
+    }
+
+    public Interpreter(CpuState state, LinearMemory memory, GuestControls controls, CpuModel model, MsrModel msrs,
+                       Fault fault, BlockTranslator translator) {
+        this.translator = translator;
+        this.translationThreshold = translator == null ? Integer.MAX_VALUE : translator.threshold();
         this.s = state;
         this.fault = fault;
         this.mem = memory;
@@ -151,6 +185,8 @@ public final class Interpreter implements ByteSource {
     public void step() {
         deliveredEvent = false;
         exitRequested = false;
+        stepUnits = 1;
+        stepFlags = s.rflags;
         rip0 = s.rip;
         DecodedBlock b = cursorBlock;
         cursorBlock = null;
@@ -241,6 +277,9 @@ public final class Interpreter implements ByteSource {
         if (b.count == 0) {
             decodeInto(b, chunk, offset, window, codeSize);
         } else if (b.end(0) <= available) {
+            if (translator != null && b.entries >= 0 && runCompiled(b)) {
+                return;
+            }
             in = b.instruction(0);
             executeFrom(b, 0);
         } else {
@@ -293,8 +332,120 @@ public final class Interpreter implements ByteSource {
         cursorBlock = null;
     }
 
+    /**
+     * Runs block {@code b} compiled, when it is compiled and may run here; counts the entry
+     * otherwise and compiles the block once it is hot. False: the caller interprets.
+     */
+    private boolean runCompiled(DecodedBlock b) {
+        BlockTranslation t = b.translation;
+        if (t == null) {
+            if (++b.entries >= translationThreshold) {
+                CompiledBlock compiled = translator.translate(b, TRANSLATION_LOOKUP);
+                if (compiled == null) {
+                    b.entries = DecodedBlock.NOT_TRANSLATED;
+                    return false;
+                }
+                b.translation = compiled;
+            }
+            return false;
+        }
+        if (stepBudget < t.length || t.codeBytes > cursorRoom || s.interruptShadow || (s.rflags & CpuState.TF) != 0) {
+            return false;
+        }
+        CompiledBlock compiled = (CompiledBlock) t;
+        compiledBlock = b;
+        compiledEntry = rip0;
+        compiledIndex = 0;
+        compiledDone = 0;
+        stepUnits = compiled.run(this, s, s.gpr, (int) Math.min(stepBudget, Integer.MAX_VALUE));
+        compiledBlock = null;
+        cursorBlock = b;
+        return true;
+    }
+
+    /**
+     * Instruction {@code k} of {@code b}, at {@code rip}, executed for a compiled block as the
+     * interpreter executes it, except that RIP is not committed and the instruction not counted:
+     * the compiled code does both. Returns the RIP of the next instruction. Only instructions that
+     * cannot exit before executing, set an interrupt shadow, deliver an event or repeat are run so.
+     */
+    long executeEmbedded(DecodedBlock b, int k, long rip) {
+        rip0 = rip;
+        Instruction insn = b.instruction(k);
+        in = insn;
+        instructionLinear = cursorStartLinear + b.start(k);
+        dispatch(insn);
+        return nextRip;
+    }
+
+    /**
+     * A fault or exit raised by the compiled block's instruction {@link #compiledIndex}: leaves RIP,
+     * the current instruction, the retired count and the flags the caller restores exactly as the
+     * interpreter leaves them when that instruction faults. {@code flags} are RFLAGS before it.
+     */
+    void compiledFault(long flags) {
+        syncCompiledState();
+        int k = compiledIndex + compiledDone;
+        retired += k;
+        stepUnits = k + 1;
+        stepFlags = flags;
+        compiledBlock = null;
+        cursorBlock = null;
+    }
+
+    /**
+     * Inside a compiled block, makes RIP and the current-instruction fields ({@link #in}, its
+     * linear address, next RIP, memory operand) those of the instruction that may fault or exit
+     * next, as the interpreter keeps them. The compiled code keeps them only as an index; a
+     * control hook that runs during one of its memory accesses (an EPT violation or nested page
+     * fault, with its decode assists) asks through the core's accessors, which call this.
+     */
+    public void syncCompiledState() {
+        DecodedBlock b = compiledBlock;
+        if (b == null) {
+            return;
+        }
+        int k = compiledIndex;
+        long rip = ripAt(compiledEntry, b.start(k), b.codeSize);
+        rip0 = rip;
+        s.rip = rip;
+        Instruction insn = b.instruction(k);
+        in = insn;
+        instructionLinear = cursorStartLinear + b.start(k);
+        nextRip = ripAt(compiledEntry, b.end(k), b.codeSize);
+        if (insn.hasModrm && insn.mod != 3) {
+            ea = effectiveAddress(insn);
+        }
+    }
+
+    /** The RIP {@code offset} bytes after {@code rip}, wrapped as the code size wraps it. */
+    static long ripAt(long rip, int offset, int codeSize) {
+        long r = rip + offset;
+        return codeSize == 8 ? r : r & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
+    }
+
+    /** Whether nothing has written to {@code b}'s code page since its instructions were decoded. */
+    boolean blockIntact(DecodedBlock b) {
+        return codePages.stamps()[b.page] == b.stamp;
+    }
+
     /** Executes an already-decoded instruction at {@link #rip0}. */
     void execute(Instruction insn) {
+        dispatch(insn);
+        if (exitRequested) {
+            return; // the instruction exited before doing anything: RIP stays at it
+        }
+        s.rip = nextRip;
+        if (!shadowSet) {
+            s.interruptShadow = false;
+        }
+        if (retire) {
+            retired++;
+        }
+    }
+
+    /** Computes the next RIP and the memory operand, then runs the instruction's handler. */
+    private void dispatch(Instruction insn) {
         int codeSize = insn.codeSize;
         nextRip = codeSize == 8 ? rip0 + insn.length : (rip0 + insn.length) & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
         shadowSet = false;
@@ -311,16 +462,6 @@ public final class Interpreter implements ByteSource {
             dispatch0F38(op & 0xFF);
         } else {
             throw ud();
-        }
-        if (exitRequested) {
-            return; // the instruction exited before doing anything: RIP stays at it
-        }
-        s.rip = nextRip;
-        if (!shadowSet) {
-            s.interruptShadow = false;
-        }
-        if (retire) {
-            retired++;
         }
     }
 

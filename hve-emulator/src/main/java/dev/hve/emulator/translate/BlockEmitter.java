@@ -1,0 +1,514 @@
+package dev.hve.emulator.translate;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.hve.emulator.decode.DecodedBlock;
+import dev.hve.emulator.decode.Instruction;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Writes the class of one compiled block: a {@code CompiledBlock} whose {@code run} executes the
+ * block's first {@code length} instructions in order (see {@link Form} for how each is compiled).
+ *
+ * <p>Precise state: each instruction that may fault first records its index (in the interpreter,
+ * where a control hook running during its memory access can have the state rebuilt) and the flags
+ * before it, and does all its reads and checks before its first register write, so the exception
+ * handler can hand the interpreter exactly the state before that instruction
+ * ({@code compiledFault}). Flags
+ * are written straight to {@code CpuState.rflags}, or skipped where {@link FlagLiveness} proves
+ * them dead. RIP is written only when the block is left.
+ */
+final class BlockEmitter {
+
+    private final DecodedBlock block;
+    private final int length;
+    private final int[] forms;
+    private final Instruction[] insns;
+    private final boolean[] flagsNeeded;
+    private MethodVisitor mv;
+    private Operands op;
+    /** The start of the block's body, where a block that branches back to its start loops to. */
+    private final Label top = new Label();
+
+    BlockEmitter(DecodedBlock block, int length, int[] forms) {
+        this.block = block;
+        this.length = length;
+        this.forms = forms;
+        this.insns = new Instruction[length];
+        for (int k = 0; k < length; k++) {
+            insns[k] = block.instruction(k);
+        }
+        this.flagsNeeded = FlagLiveness.needed(forms, insns);
+    }
+
+    byte[] classBytes() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object"; // only exceptions ever merge, and they are rethrown as is
+            }
+        };
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, Names.GENERATED, null, Names.COMPILED, null);
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "block", Names.BLOCK_DESC, null, null).visitEnd();
+        constructor(cw);
+        run(cw);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private static void constructor(ClassWriter cw) {
+        MethodVisitor m = cw.visitMethod(0, "<init>", "(" + Names.BLOCK_DESC + "II)V", null, null);
+        m.visitCode();
+        m.visitVarInsn(ALOAD, 0);
+        m.visitVarInsn(ILOAD, 2);
+        m.visitVarInsn(ILOAD, 3);
+        m.visitMethodInsn(INVOKESPECIAL, Names.COMPILED, "<init>", "(II)V", false);
+        m.visitVarInsn(ALOAD, 0);
+        m.visitVarInsn(ALOAD, 1);
+        m.visitFieldInsn(PUTFIELD, Names.GENERATED, "block", Names.BLOCK_DESC);
+        m.visitInsn(RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+    }
+
+    private void run(ClassWriter cw) {
+        mv = cw.visitMethod(ACC_PUBLIC, "run", Names.RUN_DESC, null, null);
+        op = new Operands(mv, block);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        mv.visitFieldInsn(GETFIELD, Names.STATE, "rip", "J");
+        mv.visitVarInsn(LSTORE, Locals.ENTRY);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, Locals.DONE);
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
+        mv.visitVarInsn(LSTORE, Locals.FLAGS);
+        for (int slot : new int[] {Locals.EA, Locals.A, Locals.B, Locals.R}) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, slot);
+        }
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(start, end, handler, "java/lang/RuntimeException");
+        mv.visitLabel(start);
+        mv.visitLabel(top);
+        for (int k = 0; k < length; k++) {
+            instruction(k);
+        }
+        leave(length - 1, () -> op.rip(block.end(length - 1)));
+        mv.visitLabel(end);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ASTORE, Locals.EXCEPTION);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(LLOAD, Locals.FLAGS);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledFault", "(J)V", false);
+        mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /**
+     * Leaves the block after instruction {@code k} with RIP from {@code rip}: commits RIP, counts
+     * the retired instructions, leaves the interpreter's block cursor after {@code k}.
+     */
+    private void leave(int k, Runnable rip) {
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        rip.run();
+        mv.visitFieldInsn(PUTFIELD, Names.STATE, "rip", "J");
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "retired", "J");
+        retiredAfter(k);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "retired", "J");
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        op.constant(k + 1);
+        mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "cursorNext", "I");
+        retiredAfter(k);
+        mv.visitInsn(IRETURN);
+    }
+
+    /** Pushes the instructions retired once instruction {@code k} completes. */
+    private void retiredAfter(int k) {
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        op.constant(k + 1);
+        mv.visitInsn(IADD);
+    }
+
+    private void instruction(int k) {
+        int form = forms[k];
+        Instruction i = insns[k];
+        if (Form.mayFault(form, i)) {
+            mv.visitVarInsn(ALOAD, Locals.IP);
+            op.constant(k);
+            mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "compiledIndex", "I");
+            mv.visitVarInsn(ALOAD, Locals.STATE);
+            mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
+            mv.visitVarInsn(LSTORE, Locals.FLAGS);
+        }
+        if (i.hasModrm && i.mod != 3 && form != Form.EMBED && form != Form.EMBED_BRANCH) {
+            op.effectiveAddress(i, k);
+        }
+        switch (form) {
+            case Form.EMBED: case Form.EMBED_BRANCH: embedded(k, form, i); break;
+            case Form.NOP: break;
+            case Form.ALU_RM_REG: case Form.ALU_REG_RM: case Form.ALU_ACC_IMM: case Form.ALU_RM_IMM:
+                alu(k, form, i);
+                break;
+            case Form.TEST_RM_REG: case Form.TEST_ACC_IMM: case Form.TEST_RM_IMM: test(k, form, i); break;
+            case Form.INC_DEC_REG: case Form.INC_DEC_RM: incDec(k, form, i); break;
+            case Form.NOT_NEG: notNeg(k, i); break;
+            case Form.SHIFT: shift(i); break;
+            case Form.MOV_STORE:
+                op.loadRegister(i, Form.byteOrFull(i), i.reg);
+                mv.visitVarInsn(LSTORE, Locals.R);
+                op.storeRm(i, Form.byteOrFull(i), Locals.R);
+                break;
+            case Form.MOV_LOAD:
+                op.loadRm(i, Form.byteOrFull(i));
+                mv.visitVarInsn(LSTORE, Locals.R);
+                op.storeRegister(i, Form.byteOrFull(i), i.reg, Locals.R);
+                break;
+            case Form.MOV_IMM_RM:
+                op.constant(i.imm);
+                mv.visitVarInsn(LSTORE, Locals.R);
+                op.storeRm(i, Form.byteOrFull(i), Locals.R);
+                break;
+            case Form.MOV_IMM_REG: {
+                int r = (i.opcode & 7) | ((i.rex & 1) << 3);
+                op.constant(i.imm);
+                mv.visitVarInsn(LSTORE, Locals.R);
+                op.storeRegister(i, i.opcode < 0xB8 ? 1 : i.opSize, r, Locals.R);
+                break;
+            }
+            case Form.LEA:
+                op.storeRegister(i, i.opSize, i.reg, Locals.EA);
+                break;
+            case Form.MOVZX: case Form.MOVSX: extend(form, i); break;
+            case Form.SETCC:
+                op.condition(i.opcode & 0xF);
+                mv.visitInsn(I2L);
+                mv.visitVarInsn(LSTORE, Locals.R);
+                op.storeRm(i, 1, Locals.R);
+                break;
+            case Form.CMOVCC: cmov(i); break;
+            case Form.JCC: case Form.JMP: branch(k, form, i); break;
+            default: throw new IllegalStateException("form " + form);
+        }
+        if (Form.mayWrite(form, i)) {
+            leaveIfCodeChanged(k);
+        }
+    }
+
+    /** After a write: if it hit this block's own code page, the rest of the block may be stale. */
+    private void leaveIfCodeChanged(int k) {
+        Label intact = new Label();
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(ALOAD, Locals.THIS);
+        mv.visitFieldInsn(GETFIELD, Names.GENERATED, "block", Names.BLOCK_DESC);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "blockIntact", "(" + Names.BLOCK_DESC + ")Z", false);
+        mv.visitJumpInsn(IFNE, intact);
+        if (forms[k] == Form.EMBED || forms[k] == Form.EMBED_BRANCH) {
+            leave(k, () -> mv.visitVarInsn(LLOAD, Locals.R)); // the handler's next RIP
+        } else {
+            leave(k, () -> op.rip(block.end(k)));
+        }
+        mv.visitLabel(intact);
+    }
+
+    private void embedded(int k, int form, Instruction i) {
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(ALOAD, Locals.THIS);
+        mv.visitFieldInsn(GETFIELD, Names.GENERATED, "block", Names.BLOCK_DESC);
+        op.constant(k);
+        op.rip(block.start(k));
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "executeEmbedded", "(" + Names.BLOCK_DESC + "IJ)J", false);
+        mv.visitVarInsn(LSTORE, Locals.R);
+        if (form == Form.EMBED_BRANCH) {
+            Label fallThrough = new Label();
+            mv.visitVarInsn(LLOAD, Locals.R);
+            op.rip(block.end(k));
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFEQ, fallThrough);
+            leave(k, () -> mv.visitVarInsn(LLOAD, Locals.R));
+            mv.visitLabel(fallThrough);
+        }
+    }
+
+    /** Calls {@code Alu.op} (flags needed) or computes the bare result into {@link Locals#R}. */
+    private void aluOperation(int k, int kind, int size) {
+        if (flagsNeeded[k]) {
+            mv.visitVarInsn(ALOAD, Locals.STATE);
+            op.constant(kind);
+            mv.visitVarInsn(LLOAD, Locals.A);
+            mv.visitVarInsn(LLOAD, Locals.B);
+            op.constant(size);
+            mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "op", "(" + Names.STATE_DESC + "IJJI)J", false);
+            mv.visitVarInsn(LSTORE, Locals.R);
+            return;
+        }
+        if (kind == 7) {
+            return; // CMP with dead flags has no effect left
+        }
+        mv.visitVarInsn(LLOAD, Locals.A);
+        mv.visitVarInsn(LLOAD, Locals.B);
+        switch (kind) {
+            case 0: mv.visitInsn(LADD); break;
+            case 1: mv.visitInsn(LOR); break;
+            case 2: mv.visitInsn(LADD); carry(); mv.visitInsn(LADD); break;
+            case 3: mv.visitInsn(LSUB); carry(); mv.visitInsn(LSUB); break;
+            case 4: mv.visitInsn(LAND); break;
+            case 5: mv.visitInsn(LSUB); break;
+            default: mv.visitInsn(LXOR); break;
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+    }
+
+    /** Pushes RFLAGS.CF as 0 or 1. */
+    private void carry() {
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
+        op.constant(1L);
+        mv.visitInsn(LAND);
+    }
+
+    private void alu(int k, int form, Instruction i) {
+        int kind = Form.kind(form, i);
+        int size = form == Form.ALU_RM_IMM ? Form.byteOrFull(i) : (i.opcode & 1) == 0 ? 1 : i.opSize;
+        switch (form) {
+            case Form.ALU_RM_REG:
+                op.loadRm(i, size);
+                mv.visitVarInsn(LSTORE, Locals.A);
+                op.loadRegister(i, size, i.reg);
+                mv.visitVarInsn(LSTORE, Locals.B);
+                break;
+            case Form.ALU_REG_RM:
+                op.loadRegister(i, size, i.reg);
+                mv.visitVarInsn(LSTORE, Locals.A);
+                op.loadRm(i, size);
+                mv.visitVarInsn(LSTORE, Locals.B);
+                break;
+            case Form.ALU_ACC_IMM:
+                op.loadRegister(i, size, 0);
+                mv.visitVarInsn(LSTORE, Locals.A);
+                op.constant(i.imm);
+                mv.visitVarInsn(LSTORE, Locals.B);
+                break;
+            default:
+                op.loadRm(i, size);
+                mv.visitVarInsn(LSTORE, Locals.A);
+                op.constant(i.imm);
+                mv.visitVarInsn(LSTORE, Locals.B);
+        }
+        aluOperation(k, kind, size);
+        if (kind == 7) {
+            return;
+        }
+        switch (form) {
+            case Form.ALU_REG_RM: op.storeRegister(i, size, i.reg, Locals.R); break;
+            case Form.ALU_ACC_IMM: op.storeRegister(i, size, 0, Locals.R); break;
+            default: op.storeRm(i, size, Locals.R);
+        }
+    }
+
+    private void test(int k, int form, Instruction i) {
+        int size = Form.byteOrFull(i);
+        switch (form) {
+            case Form.TEST_RM_REG:
+                op.loadRm(i, size);
+                op.loadRegister(i, size, i.reg);
+                break;
+            case Form.TEST_ACC_IMM:
+                op.loadRegister(i, size, 0);
+                op.constant(i.imm);
+                break;
+            default:
+                op.loadRm(i, size);
+                op.constant(i.imm);
+        }
+        mv.visitInsn(LAND);
+        if (!flagsNeeded[k]) {
+            mv.visitInsn(POP2); // the memory operand was still read, and could fault
+            return;
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        mv.visitVarInsn(LLOAD, Locals.R);
+        op.constant(size);
+        mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "logic", "(" + Names.STATE_DESC + "JI)J", false);
+        mv.visitInsn(POP2);
+    }
+
+    private void incDec(int k, int form, Instruction i) {
+        int size;
+        boolean dec;
+        int r = -1;
+        if (form == Form.INC_DEC_REG) {
+            size = i.opSize;
+            dec = i.opcode >= 0x48;
+            r = i.opcode & 7;
+            op.loadRegister(i, size, r);
+        } else {
+            size = Form.byteOrFull(i);
+            dec = (i.reg & 7) == 1;
+            op.loadRm(i, size);
+        }
+        mv.visitVarInsn(LSTORE, Locals.A);
+        if (flagsNeeded[k]) {
+            mv.visitVarInsn(ALOAD, Locals.STATE);
+            mv.visitVarInsn(LLOAD, Locals.A);
+            op.constant(dec ? 1 : 0);
+            op.constant(size);
+            mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "incDec", "(" + Names.STATE_DESC + "JZI)J", false);
+        } else {
+            mv.visitVarInsn(LLOAD, Locals.A);
+            op.constant(1L);
+            mv.visitInsn(dec ? LSUB : LADD);
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+        if (r >= 0) {
+            op.storeRegister(i, size, r, Locals.R);
+        } else {
+            op.storeRm(i, size, Locals.R);
+        }
+    }
+
+    private void notNeg(int k, Instruction i) {
+        int size = Form.byteOrFull(i);
+        op.loadRm(i, size);
+        mv.visitVarInsn(LSTORE, Locals.A);
+        if ((i.reg & 7) == 2) {
+            mv.visitVarInsn(LLOAD, Locals.A);
+            op.constant(-1L);
+            mv.visitInsn(LXOR);
+        } else if (flagsNeeded[k]) {
+            mv.visitVarInsn(ALOAD, Locals.STATE);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LLOAD, Locals.A);
+            mv.visitInsn(LCONST_0);
+            op.constant(size);
+            mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "sub", "(" + Names.STATE_DESC + "JJJI)J", false);
+        } else {
+            mv.visitVarInsn(LLOAD, Locals.A);
+            mv.visitInsn(LNEG);
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+        op.storeRm(i, size, Locals.R);
+    }
+
+    private void shift(Instruction i) {
+        int size = Form.byteOrFull(i);
+        op.loadRm(i, size);
+        mv.visitVarInsn(LSTORE, Locals.A);
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        op.constant(i.reg & 7);
+        mv.visitVarInsn(LLOAD, Locals.A);
+        int opcode = i.opcode;
+        if (opcode <= 0xC1) {
+            op.constant((int) (i.imm & 0xFF));
+        } else if (opcode <= 0xD1) {
+            op.constant(1);
+        } else {
+            mv.visitVarInsn(ALOAD, Locals.GPR);
+            op.constant(1);
+            mv.visitInsn(LALOAD);
+            mv.visitInsn(L2I);
+            op.constant(0xFF);
+            mv.visitInsn(IAND);
+        }
+        op.constant(size);
+        mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "shift", "(" + Names.STATE_DESC + "IJII)J", false);
+        mv.visitVarInsn(LSTORE, Locals.R);
+        op.storeRm(i, size, Locals.R);
+    }
+
+    private void extend(int form, Instruction i) {
+        int from = (i.opcode & 1) == 0 ? 1 : 2;
+        op.loadRm(i, from);
+        if (form == Form.MOVSX) {
+            mv.visitInsn(L2I);
+            mv.visitInsn(from == 1 ? I2B : I2S);
+            mv.visitInsn(I2L);
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+        op.storeRegister(i, i.opSize, i.reg, Locals.R);
+    }
+
+    private void cmov(Instruction i) {
+        int size = i.opSize;
+        op.loadRm(i, size); // read, and possibly faulting, whatever the condition
+        mv.visitVarInsn(LSTORE, Locals.R);
+        Label notTaken = new Label();
+        Label done = new Label();
+        op.condition(i.opcode & 0xF);
+        mv.visitJumpInsn(IFEQ, notTaken);
+        op.storeRegister(i, size, i.reg, Locals.R);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(notTaken);
+        if (size == 4) {
+            op.loadRegister(i, 4, i.reg); // a 32-bit CMOV zero-extends even when false
+            mv.visitVarInsn(LSTORE, Locals.R);
+            op.storeRegister(i, 4, i.reg, Locals.R);
+        }
+        mv.visitLabel(done);
+    }
+
+    /**
+     * Jcc and JMP rel. A taken branch leaves the block through the interpreter's target checks,
+     * except the back edge of a block that branches to its own start, which loops while the
+     * budget allows another full pass.
+     */
+    private void branch(int k, int form, Instruction i) {
+        Label notTaken = new Label();
+        if (form == Form.JCC) {
+            op.condition(i.opcode & 0xF);
+            mv.visitJumpInsn(IFEQ, notTaken);
+        }
+        long targetOffset = block.end(k) + i.imm;
+        // The target is the entry RIP itself only if it wraps the way RIP does (branchTo masks it
+        // to the operand size outside 64-bit mode, and to 16 bits for a 16-bit operand in it).
+        boolean wrapsLikeRip = block.codeSize == 8 ? i.opSize != 2 : i.opSize == block.codeSize;
+        if (targetOffset == 0 && wrapsLikeRip && k == length - 1) {
+            loopBack(k);
+        } else {
+            mv.visitVarInsn(ALOAD, Locals.IP);
+            op.rip(block.end(k));
+            op.constant(i.imm);
+            mv.visitInsn(LADD);
+            op.constant(i.opSize);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "branchTo", "(JI)V", false);
+            leave(k, () -> {
+                mv.visitVarInsn(ALOAD, Locals.IP);
+                mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "nextRip", "J");
+            });
+        }
+        mv.visitLabel(notTaken);
+    }
+
+    /** The back edge to the block's start: another pass if the budget has room for it. */
+    private void loopBack(int k) {
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        op.constant(length);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, Locals.DONE);
+        Label exhausted = new Label();
+        mv.visitVarInsn(ILOAD, Locals.BUDGET);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitInsn(ISUB);
+        op.constant(length);
+        mv.visitJumpInsn(IF_ICMPLT, exhausted);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "compiledDone", "I");
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(exhausted);
+        // DONE already counts this pass: leave as if after the instruction before the block.
+        mv.visitIincInsn(Locals.DONE, -length);
+        leave(k, () -> mv.visitVarInsn(LLOAD, Locals.ENTRY));
+    }
+}
