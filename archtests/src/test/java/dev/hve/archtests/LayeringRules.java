@@ -16,16 +16,23 @@ final class LayeringRules {
     private static final String JAVA = "java..";
     private static final String JAVAX_INJECT = "javax.inject..";
     private static final String SLF4J = "org.slf4j..";
+    private static final String ASM = "org.objectweb.asm..";
 
     /** hve-api depends on no other module: it is the contract, and the plug-in SDK. */
     static final ArchRule API_DEPENDS_ON_NOTHING = classes().that().resideInAPackage("dev.hve.api..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("dev.hve.api..", JAVA)
         .because("hve-api depends on no other module (DESIGN.md, The house)");
 
-    /** hve-emulator depends on no other module; it may log. */
+    /** hve-emulator depends on no other module; it may log, and its block translator uses ASM. */
     static final ArchRule EMULATOR_DEPENDS_ON_NOTHING = classes().that().resideInAPackage("dev.hve.emulator..")
+        .and().resideOutsideOfPackage("dev.hve.emulator.translate..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("dev.hve.emulator..", JAVA, SLF4J)
         .because("hve-emulator depends on no other module and knows nothing of VMX or SVM");
+
+    /** Only the block translator generates bytecode, and it knows only the core and ASM. */
+    static final ArchRule ONLY_THE_TRANSLATOR_USES_ASM = classes().that().resideInAPackage("dev.hve.emulator.translate..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.hve.emulator..", JAVA, ASM)
+        .because("the translator turns decoded blocks into JVM bytecode with ASM, and nothing else does");
 
     /** The core knows nothing of VMX or SVM, not even by name. */
     static final ArchRule EMULATOR_NAMES_NO_VENDOR = noClasses().that().resideInAPackage("dev.hve.emulator..")

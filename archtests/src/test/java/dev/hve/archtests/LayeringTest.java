@@ -40,6 +40,11 @@ class LayeringTest {
     }
 
     @Test
+    void onlyTheTranslatorUsesAsm() {
+        check(LayeringRules.ONLY_THE_TRANSLATOR_USES_ASM);
+    }
+
+    @Test
     void emulatorNamesNoVendor() {
         check(LayeringRules.EMULATOR_NAMES_NO_VENDOR);
     }

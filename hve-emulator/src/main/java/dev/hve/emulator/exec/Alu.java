@@ -266,6 +266,30 @@ public final class Alu {
         return r;
     }
 
+    /**
+     * Two- and three-operand IMUL: the signed product truncated to {@code size}, with CF = OF set
+     * when it does not fit, SF/ZF/PF from the truncated result and AF cleared (undefined in SDM
+     * Vol. 2A, IMUL).
+     */
+    public static long imul(CpuState s, long a, long b, int size) {
+        long sa = signExtend(a, size);
+        long sb = signExtend(b, size);
+        long p = sa * sb;
+        boolean overflow;
+        if (size == 8) {
+            overflow = Math.multiplyHigh(sa, sb) != (p >> 63);
+        } else {
+            overflow = p != signExtend(p, size);
+        }
+        long lo = p & MASK[size];
+        long f = szp(lo, size);
+        if (overflow) {
+            f |= CF | OF;
+        }
+        setStatus(s, f);
+        return lo;
+    }
+
     /** High 64 bits of the unsigned 128-bit product. */
     public static long unsignedMultiplyHigh(long a, long b) {
         return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);

@@ -227,18 +227,7 @@ final class IntegerOps {
     /** Two- and three-operand IMUL: the truncated signed product into Gv. */
     private void imulInto(long a, long b) {
         int size = x.in.opSize;
-        long sa = Alu.signExtend(a, size);
-        long sb = Alu.signExtend(b, size);
-        long p = sa * sb;
-        boolean overflow;
-        if (size == 8) {
-            overflow = Math.multiplyHigh(sa, sb) != (p >> 63);
-        } else {
-            overflow = p != Alu.signExtend(p, size);
-        }
-        long lo = p & Alu.mask(size);
-        imulFlags(lo, size, overflow);
-        x.setReg(size, x.in.reg, lo);
+        x.setReg(size, x.in.reg, Alu.imul(s, a, b, size));
     }
 
     void imulImmediate() {

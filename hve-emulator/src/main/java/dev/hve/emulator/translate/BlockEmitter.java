@@ -163,7 +163,8 @@ final class BlockEmitter {
             case Form.TEST_RM_REG: case Form.TEST_ACC_IMM: case Form.TEST_RM_IMM: test(k, form, i); break;
             case Form.INC_DEC_REG: case Form.INC_DEC_RM: incDec(k, form, i); break;
             case Form.NOT_NEG: notNeg(k, i); break;
-            case Form.SHIFT: shift(i); break;
+            case Form.SHIFT: shift(k, i); break;
+            case Form.IMUL_RM: case Form.IMUL_IMM: imul(k, form, i); break;
             case Form.MOV_STORE:
                 op.loadRegister(i, Form.byteOrFull(i), i.reg);
                 mv.visitVarInsn(LSTORE, Locals.R);
@@ -401,10 +402,15 @@ final class BlockEmitter {
         op.storeRm(i, size, Locals.R);
     }
 
-    private void shift(Instruction i) {
+    private void shift(int k, Instruction i) {
         int size = Form.byteOrFull(i);
         op.loadRm(i, size);
         mv.visitVarInsn(LSTORE, Locals.A);
+        if (Form.plainShift(i) && !flagsNeeded[k]) {
+            plainShiftResult(i, size, Form.constantCount(i));
+            op.storeRm(i, size, Locals.R);
+            return;
+        }
         mv.visitVarInsn(ALOAD, Locals.STATE);
         op.constant(i.reg & 7);
         mv.visitVarInsn(LLOAD, Locals.A);
@@ -425,6 +431,58 @@ final class BlockEmitter {
         mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "shift", "(" + Names.STATE_DESC + "IJII)J", false);
         mv.visitVarInsn(LSTORE, Locals.R);
         op.storeRm(i, size, Locals.R);
+    }
+
+    /** SHL/SAL, SHR or SAR of {@link Locals#A} (zero-extended) by {@code count} into {@link Locals#R}. */
+    private void plainShiftResult(Instruction i, int size, int count) {
+        mv.visitVarInsn(LLOAD, Locals.A);
+        switch (i.reg & 7) {
+            case 5:
+                op.constant(count);
+                mv.visitInsn(LUSHR);
+                break;
+            case 7:
+                // Sign-extend from the operand size first; counts are below 64 after masking.
+                op.constant(64 - 8 * size);
+                mv.visitInsn(LSHL);
+                op.constant(64 - 8 * size);
+                mv.visitInsn(LSHR);
+                op.constant(count);
+                mv.visitInsn(LSHR);
+                break;
+            default:
+                op.constant(count);
+                mv.visitInsn(LSHL);
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+    }
+
+    /** IMUL Gv,Ev and Gv,Ev,imm: the truncated product; low bits do not depend on signedness. */
+    private void imul(int k, int form, Instruction i) {
+        int size = i.opSize;
+        if (form == Form.IMUL_RM) {
+            op.loadRegister(i, size, i.reg);
+            mv.visitVarInsn(LSTORE, Locals.A);
+            op.loadRm(i, size);
+        } else {
+            op.loadRm(i, size);
+            mv.visitVarInsn(LSTORE, Locals.A);
+            op.constant(i.imm);
+        }
+        mv.visitVarInsn(LSTORE, Locals.B);
+        if (flagsNeeded[k]) {
+            mv.visitVarInsn(ALOAD, Locals.STATE);
+            mv.visitVarInsn(LLOAD, Locals.A);
+            mv.visitVarInsn(LLOAD, Locals.B);
+            op.constant(size);
+            mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "imul", "(" + Names.STATE_DESC + "JJI)J", false);
+        } else {
+            mv.visitVarInsn(LLOAD, Locals.A);
+            mv.visitVarInsn(LLOAD, Locals.B);
+            mv.visitInsn(LMUL);
+        }
+        mv.visitVarInsn(LSTORE, Locals.R);
+        op.storeRegister(i, size, i.reg, Locals.R);
     }
 
     private void extend(int form, Instruction i) {

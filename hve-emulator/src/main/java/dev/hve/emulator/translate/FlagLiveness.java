@@ -54,13 +54,16 @@ final class FlagLiveness {
         switch (form) {
             case Form.ALU_RM_REG: case Form.ALU_REG_RM: case Form.ALU_ACC_IMM: case Form.ALU_RM_IMM:
             case Form.TEST_RM_REG: case Form.TEST_ACC_IMM: case Form.TEST_RM_IMM:
+            case Form.IMUL_RM: case Form.IMUL_IMM:
                 return STATUS;
+            case Form.SHIFT:
+                return Form.plainShift(i) ? STATUS : 0;
             case Form.INC_DEC_REG: case Form.INC_DEC_RM:
                 return STATUS & ~CF;
             case Form.NOT_NEG:
                 return (i.reg & 7) == 3 ? STATUS : 0; // NEG; NOT changes no flag
             default:
-                return 0; // a shift by a count of zero writes nothing, so shifts never kill
+                return 0;
         }
     }
 
@@ -73,7 +76,9 @@ final class FlagLiveness {
             }
             case Form.JCC: case Form.SETCC: case Form.CMOVCC:
                 return conditionFlags(i.opcode & 0xF);
-            case Form.SHIFT: case Form.EMBED: case Form.EMBED_BRANCH:
+            case Form.SHIFT:
+                return Form.plainShift(i) ? 0 : STATUS; // rotates and variable counts may keep flags
+            case Form.EMBED: case Form.EMBED_BRANCH:
                 return STATUS;
             default:
                 return 0;

@@ -66,6 +66,10 @@ final class Form {
     static final int JCC = 24;
     /** E9/EB JMP rel. */
     static final int JMP = 25;
+    /** 0F AF IMUL Gv,Ev. */
+    static final int IMUL_RM = 26;
+    /** 69/6B IMUL Gv,Ev,imm. */
+    static final int IMUL_IMM = 27;
 
     private Form() {
     }
@@ -123,6 +127,7 @@ final class Form {
                 }
                 return (i.rex & 1) == 0 ? NOP : EMBED;
             case 0x80: case 0x81: case 0x83: return ALU_RM_IMM;
+            case 0x69: case 0x6B: return IMUL_IMM;
             case 0x84: case 0x85: return TEST_RM_REG;
             case 0x88: case 0x89: return MOV_STORE;
             case 0x8A: case 0x8B: return MOV_LOAD;
@@ -167,6 +172,7 @@ final class Form {
             case 0x31: case 0x32: case 0x33: // RDTSC, RDMSR, RDPMC: intercepts (RDTSC reads the retired count)
             case 0xA2: // CPUID
                 return STOP;
+            case 0xAF: return IMUL_RM;
             case 0xB6: case 0xB7: return MOVZX;
             case 0xBE: case 0xBF: return MOVSX;
             default: return EMBED;
@@ -202,6 +208,28 @@ final class Form {
     /** The ALU operation (ADD OR ADC SBB AND SUB XOR CMP) of an ALU form. */
     static int kind(int form, Instruction i) {
         return form == ALU_RM_IMM ? i.reg & 7 : (i.opcode >>> 3) & 7;
+    }
+
+    /**
+     * For the shift group: the masked count when it is an immediate (C0/C1, D0/D1), else -1. A
+     * shift by a constant non-zero count always writes its flags.
+     */
+    static int constantCount(Instruction i) {
+        int op = i.opcode;
+        int count;
+        if (op == 0xC0 || op == 0xC1) {
+            count = (int) (i.imm & 0xFF);
+        } else if (op == 0xD0 || op == 0xD1) {
+            count = 1;
+        } else {
+            return -1;
+        }
+        return count & (byteOrFull(i) == 8 ? 0x3F : 0x1F);
+    }
+
+    /** SHL, SHR, SAL or SAR by a constant non-zero count: all six status flags written, none read. */
+    static boolean plainShift(Instruction i) {
+        return (i.reg & 7) >= 4 && constantCount(i) > 0;
     }
 
     /** The operand size of a form whose low opcode bit selects byte size. */
