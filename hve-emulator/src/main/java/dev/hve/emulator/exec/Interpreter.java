@@ -379,7 +379,8 @@ public final class Interpreter implements ByteSource {
     }
 
     /**
-     * A fault or exit raised by the compiled block's instruction {@link #compiledIndex}: leaves RIP,
+     * A fault or exit raised by the compiled block's instruction {@link #compiledIndex} (thrown, or
+     * requested through {@link #exitRequested} by an embedded handler): leaves RIP,
      * the current instruction, the retired count and the flags the caller restores exactly as the
      * interpreter leaves them when that instruction faults. {@code flags} are RFLAGS before it.
      */
@@ -834,37 +835,59 @@ public final class Interpreter implements ByteSource {
 
     /**
      * Segment checks for a data access (SDM Vol. 3A §5.3 limit checking and §5.4 type checking;
-     * in 64-bit mode only the canonical check, APM Vol. 2 §4.12) and the linear address.
+     * in 64-bit mode only the canonical check, APM Vol. 2 §4.12) and the linear address. Kept
+     * small enough for HotSpot to inline into compiled blocks: the rare cases (expand-down
+     * segments, accesses beyond the limit) go to {@link #linearSlow}.
      */
     public long linear(int seg, long offset, int size, boolean write) {
+        CpuState s = this.s;
         if (s.mode64()) {
             long lin = seg >= FS ? s.segmentBase[seg] + offset : offset;
             if (!canonical(lin) || !canonical(lin + size - 1)) {
-                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+                throw segmentFault(seg);
             }
             return lin;
         }
         int attr = s.segmentAttributes[seg];
-        if (s.protectedMode() && !s.virtual8086()) {
-            if ((attr & CpuState.SEGMENT_UNUSABLE) != 0 || (attr & 0x80) == 0) {
-                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
-            }
-            int type = attr & 0xF;
-            if (write ? ((type & 8) != 0 || (type & 2) == 0) : (type & 0xA) == 8) {
-                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
-            }
+        if (s.protectedMode() && !s.virtual8086() && !dataAccessAllowed(attr, write)) {
+            throw segmentFault(seg);
         }
+        if ((attr & 0x1C) == 0x14 || offset + size - 1 > (s.segmentLimit[seg] & 0xFFFF_FFFFL)) {
+            return linearSlow(seg, offset, size, attr);
+        }
+        return (s.segmentBase[seg] + offset) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Whether a present, usable segment with attributes {@code attr} permits the access: any but
+     * an execute-only code segment for a read, only a writable data segment for a write.
+     */
+    private static boolean dataAccessAllowed(int attr, boolean write) {
+        if ((attr & (CpuState.SEGMENT_UNUSABLE | 0x80)) != 0x80) {
+            return false;
+        }
+        int type = attr & 0xA;
+        return write ? type == 2 : type != 8;
+    }
+
+    /** The limit check of an expand-down segment, or of an access past an ordinary limit. */
+    private long linearSlow(int seg, long offset, int size, int attr) {
         long limit = s.segmentLimit[seg] & 0xFFFF_FFFFL;
         long last = offset + size - 1;
         if ((attr & 0x1C) == 0x14) { // expand-down data segment
             long upper = (attr & (1 << 14)) != 0 ? 0xFFFF_FFFFL : 0xFFFF;
             if (offset <= limit || last > upper) {
-                throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+                throw segmentFault(seg);
             }
         } else if (last > limit) {
-            throw seg == SS ? fault(Fault.SS, 0) : gp(0);
+            throw segmentFault(seg);
         }
         return (s.segmentBase[seg] + offset) & 0xFFFF_FFFFL;
+    }
+
+    /** #SS(0) for the stack segment, #GP(0) for the others. */
+    private Fault segmentFault(int seg) {
+        return seg == SS ? fault(Fault.SS, 0) : gp(0);
     }
 
     /** Segment base + offset with no checks (INVLPG's operand, which never faults). */

@@ -29,6 +29,7 @@ final class BlockEmitter {
     private final boolean[] flagsNeeded;
     private MethodVisitor mv;
     private Operands op;
+    private PendingFlags flags;
     /** The start of the block's body, where a block that branches back to its start loops to. */
     private final Label top = new Label();
 
@@ -76,6 +77,7 @@ final class BlockEmitter {
     private void run(ClassWriter cw) {
         mv = cw.visitMethod(ACC_PUBLIC, "run", Names.RUN_DESC, null, null);
         op = new Operands(mv, block);
+        flags = new PendingFlags(mv, op);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, Locals.STATE);
         mv.visitFieldInsn(GETFIELD, Names.STATE, "rip", "J");
@@ -85,16 +87,20 @@ final class BlockEmitter {
         mv.visitVarInsn(ALOAD, Locals.STATE);
         mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
         mv.visitVarInsn(LSTORE, Locals.FLAGS);
-        for (int slot : new int[] {Locals.EA, Locals.A, Locals.B, Locals.R}) {
+        for (int slot : new int[] {Locals.EA, Locals.A, Locals.B, Locals.R, Locals.DA, Locals.DB}) {
             mv.visitInsn(LCONST_0);
             mv.visitVarInsn(LSTORE, slot);
         }
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, Locals.DKIND);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/RuntimeException");
         mv.visitLabel(start);
         mv.visitLabel(top);
+        // A pass that loops back may leave a record pending at the top.
+        flags.state = loopsBack() ? PendingFlags.MAYBE : PendingFlags.REAL;
         for (int k = 0; k < length; k++) {
             instruction(k);
         }
@@ -102,6 +108,7 @@ final class BlockEmitter {
         mv.visitLabel(end);
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, Locals.EXCEPTION);
+        flags.completeSavedFlags();
         mv.visitVarInsn(ALOAD, Locals.IP);
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledFault", "(J)V", false);
@@ -116,6 +123,9 @@ final class BlockEmitter {
      * the retired instructions, leaves the interpreter's block cursor after {@code k}.
      */
     private void leave(int k, Runnable rip) {
+        int pending = flags.state;
+        flags.materialize();
+        flags.state = pending; // only this exit path materialized; the code after it did not
         mv.visitVarInsn(ALOAD, Locals.STATE);
         rip.run();
         mv.visitFieldInsn(PUTFIELD, Names.STATE, "rip", "J");
@@ -140,9 +150,50 @@ final class BlockEmitter {
         mv.visitInsn(IADD);
     }
 
+    /** Whether the block's last instruction branches back to its start. */
+    private boolean loopsBack() {
+        int k = length - 1;
+        int form = forms[k];
+        return (form == Form.JCC || form == Form.JMP) && isLoopBack(k, insns[k]);
+    }
+
+    private boolean isLoopBack(int k, Instruction i) {
+        long targetOffset = block.end(k) + i.imm;
+        // The target is the entry RIP itself only if it wraps the way RIP does (branchTo masks it
+        // to the operand size outside 64-bit mode, and to 16 bits for a 16-bit operand in it).
+        boolean wrapsLikeRip = block.codeSize == 8 ? i.opSize != 2 : i.opSize == block.codeSize;
+        return targetOffset == 0 && wrapsLikeRip && k == length - 1;
+    }
+
+    /**
+     * Whether instruction {@code k} needs the flags exact in RFLAGS before it starts: it reads
+     * them (and cannot test a pending record directly) or keeps some of them.
+     */
+    private boolean needsExactFlags(int k, int form, Instruction i) {
+        switch (form) {
+            case Form.EMBED: case Form.EMBED_BRANCH:
+                return true;
+            case Form.ALU_RM_REG: case Form.ALU_REG_RM: case Form.ALU_ACC_IMM: case Form.ALU_RM_IMM: {
+                int kind = Form.kind(form, i);
+                return kind == 2 || kind == 3; // ADC, SBB read CF
+            }
+            case Form.INC_DEC_REG: case Form.INC_DEC_RM:
+                return flagsNeeded[k]; // keeps CF
+            case Form.SHIFT:
+                return !Form.plainShift(i); // may keep every flag
+            case Form.JCC: case Form.SETCC: case Form.CMOVCC:
+                return !flags.canFuse(i.opcode & 0xF);
+            default:
+                return false;
+        }
+    }
+
     private void instruction(int k) {
         int form = forms[k];
         Instruction i = insns[k];
+        if (needsExactFlags(k, form, i)) {
+            flags.materialize();
+        }
         if (Form.mayFault(form, i)) {
             mv.visitVarInsn(ALOAD, Locals.IP);
             op.constant(k);
@@ -192,7 +243,7 @@ final class BlockEmitter {
                 break;
             case Form.MOVZX: case Form.MOVSX: extend(form, i); break;
             case Form.SETCC:
-                op.condition(i.opcode & 0xF);
+                condition(i.opcode & 0xF);
                 mv.visitInsn(I2L);
                 mv.visitVarInsn(LSTORE, Locals.R);
                 op.storeRm(i, 1, Locals.R);
@@ -230,6 +281,20 @@ final class BlockEmitter {
         op.rip(block.start(k));
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "executeEmbedded", "(" + Names.BLOCK_DESC + "IJ)J", false);
         mv.visitVarInsn(LSTORE, Locals.R);
+        // A handler may end its instruction before it changed anything, to leave guest mode (an
+        // access that exits): the step ends there, as the interpreter's does.
+        Label executed = new Label();
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "exitRequested", "Z");
+        mv.visitJumpInsn(IFEQ, executed);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(LLOAD, Locals.FLAGS);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledFault", "(J)V", false);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        op.constant(k);
+        mv.visitInsn(IADD);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(executed);
         if (form == Form.EMBED_BRANCH) {
             Label fallThrough = new Label();
             mv.visitVarInsn(LLOAD, Locals.R);
@@ -241,9 +306,12 @@ final class BlockEmitter {
         }
     }
 
-    /** Calls {@code Alu.op} (flags needed) or computes the bare result into {@link Locals#R}. */
+    /**
+     * Computes the result into {@link Locals#R}: with {@code Alu.op} when ADC or SBB needs its
+     * flags, else bare (the flags of the others are recorded afterwards, see {@link #aluFlags}).
+     */
     private void aluOperation(int k, int kind, int size) {
-        if (flagsNeeded[k]) {
+        if (flagsNeeded[k] && (kind == 2 || kind == 3)) {
             mv.visitVarInsn(ALOAD, Locals.STATE);
             op.constant(kind);
             mv.visitVarInsn(LLOAD, Locals.A);
@@ -307,13 +375,26 @@ final class BlockEmitter {
                 mv.visitVarInsn(LSTORE, Locals.B);
         }
         aluOperation(k, kind, size);
-        if (kind == 7) {
+        if (kind != 7) {
+            switch (form) {
+                case Form.ALU_REG_RM: op.storeRegister(i, size, i.reg, Locals.R); break;
+                case Form.ALU_ACC_IMM: op.storeRegister(i, size, 0, Locals.R); break;
+                default: op.storeRm(i, size, Locals.R);
+            }
+        }
+        aluFlags(k, kind, size);
+    }
+
+    /** After the last fault point: the flags of an ALU operation, recorded or (ADC, SBB) computed. */
+    private void aluFlags(int k, int kind, int size) {
+        if (!flagsNeeded[k]) {
             return;
         }
-        switch (form) {
-            case Form.ALU_REG_RM: op.storeRegister(i, size, i.reg, Locals.R); break;
-            case Form.ALU_ACC_IMM: op.storeRegister(i, size, 0, Locals.R); break;
-            default: op.storeRm(i, size, Locals.R);
+        switch (kind) {
+            case 0: flags.record(DeferredFlags.ADD, size, Locals.A, Locals.B); break;
+            case 2: case 3: flags.computed(); break;
+            case 5: case 7: flags.record(DeferredFlags.SUB, size, Locals.A, Locals.B); break;
+            default: flags.record(DeferredFlags.LOGIC, size, Locals.R, Locals.R); break;
         }
     }
 
@@ -338,11 +419,7 @@ final class BlockEmitter {
             return;
         }
         mv.visitVarInsn(LSTORE, Locals.R);
-        mv.visitVarInsn(ALOAD, Locals.STATE);
-        mv.visitVarInsn(LLOAD, Locals.R);
-        op.constant(size);
-        mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "logic", "(" + Names.STATE_DESC + "JI)J", false);
-        mv.visitInsn(POP2);
+        flags.record(DeferredFlags.LOGIC, size, Locals.R, Locals.R);
     }
 
     private void incDec(int k, int form, Instruction i) {
@@ -377,6 +454,9 @@ final class BlockEmitter {
         } else {
             op.storeRm(i, size, Locals.R);
         }
+        if (flagsNeeded[k]) {
+            flags.computed();
+        }
     }
 
     private void notNeg(int k, Instruction i) {
@@ -387,19 +467,17 @@ final class BlockEmitter {
             mv.visitVarInsn(LLOAD, Locals.A);
             op.constant(-1L);
             mv.visitInsn(LXOR);
-        } else if (flagsNeeded[k]) {
-            mv.visitVarInsn(ALOAD, Locals.STATE);
-            mv.visitInsn(LCONST_0);
-            mv.visitVarInsn(LLOAD, Locals.A);
-            mv.visitInsn(LCONST_0);
-            op.constant(size);
-            mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "sub", "(" + Names.STATE_DESC + "JJJI)J", false);
         } else {
             mv.visitVarInsn(LLOAD, Locals.A);
             mv.visitInsn(LNEG);
         }
         mv.visitVarInsn(LSTORE, Locals.R);
         op.storeRm(i, size, Locals.R);
+        if ((i.reg & 7) == 3 && flagsNeeded[k]) {
+            mv.visitInsn(LCONST_0); // NEG sets the flags of 0 - operand
+            mv.visitVarInsn(LSTORE, Locals.B);
+            flags.record(DeferredFlags.SUB, size, Locals.B, Locals.A);
+        }
     }
 
     private void shift(int k, Instruction i) {
@@ -431,6 +509,7 @@ final class BlockEmitter {
         mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "shift", "(" + Names.STATE_DESC + "IJII)J", false);
         mv.visitVarInsn(LSTORE, Locals.R);
         op.storeRm(i, size, Locals.R);
+        flags.computed();
     }
 
     /** SHL/SAL, SHR or SAR of {@link Locals#A} (zero-extended) by {@code count} into {@link Locals#R}. */
@@ -483,6 +562,9 @@ final class BlockEmitter {
         }
         mv.visitVarInsn(LSTORE, Locals.R);
         op.storeRegister(i, size, i.reg, Locals.R);
+        if (flagsNeeded[k]) {
+            flags.computed();
+        }
     }
 
     private void extend(int form, Instruction i) {
@@ -503,7 +585,7 @@ final class BlockEmitter {
         mv.visitVarInsn(LSTORE, Locals.R);
         Label notTaken = new Label();
         Label done = new Label();
-        op.condition(i.opcode & 0xF);
+        condition(i.opcode & 0xF);
         mv.visitJumpInsn(IFEQ, notTaken);
         op.storeRegister(i, size, i.reg, Locals.R);
         mv.visitJumpInsn(GOTO, done);
@@ -524,14 +606,10 @@ final class BlockEmitter {
     private void branch(int k, int form, Instruction i) {
         Label notTaken = new Label();
         if (form == Form.JCC) {
-            op.condition(i.opcode & 0xF);
+            condition(i.opcode & 0xF);
             mv.visitJumpInsn(IFEQ, notTaken);
         }
-        long targetOffset = block.end(k) + i.imm;
-        // The target is the entry RIP itself only if it wraps the way RIP does (branchTo masks it
-        // to the operand size outside 64-bit mode, and to 16 bits for a 16-bit operand in it).
-        boolean wrapsLikeRip = block.codeSize == 8 ? i.opSize != 2 : i.opSize == block.codeSize;
-        if (targetOffset == 0 && wrapsLikeRip && k == length - 1) {
+        if (isLoopBack(k, i)) {
             loopBack(k);
         } else {
             mv.visitVarInsn(ALOAD, Locals.IP);
@@ -546,6 +624,13 @@ final class BlockEmitter {
             });
         }
         mv.visitLabel(notTaken);
+    }
+
+    /** Pushes whether condition {@code cc} holds: from the pending record, or from RFLAGS. */
+    private void condition(int cc) {
+        if (!flags.fusedCondition(cc)) {
+            op.condition(cc);
+        }
     }
 
     /** The back edge to the block's start: another pass if the budget has room for it. */

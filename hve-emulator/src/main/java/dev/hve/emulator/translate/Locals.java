@@ -21,7 +21,11 @@ final class Locals {
     static final int A = 13;
     static final int B = 15;
     static final int R = 17;
-    static final int EXCEPTION = 19;
+    /** Deferred flags: the recorded operation's code (0: none pending) and operands. */
+    static final int DKIND = 19;
+    static final int DA = 20;
+    static final int DB = 22;
+    static final int EXCEPTION = 24;
 
     private Locals() {
     }
