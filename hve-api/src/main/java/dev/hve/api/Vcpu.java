@@ -29,6 +29,38 @@ public interface Vcpu {
 
     void setSegment(SegmentRegister register, Segment value);
 
+    /*
+     * One field of segment(register), without building the Segment value: for per-exit monitor
+     * paths such as MMIO decode, which read a few fields of every segment on every exit. Each
+     * answers exactly what the same field of segment(register) would; backends override them with
+     * direct reads of their control structure.
+     */
+
+    /** {@code segment(register).selector()}. */
+    default int segmentSelector(SegmentRegister register) {
+        return segment(register).selector();
+    }
+
+    /** {@code segment(register).base()}. */
+    default long segmentBase(SegmentRegister register) {
+        return segment(register).base();
+    }
+
+    /** {@code segment(register).limit()}. */
+    default int segmentLimit(SegmentRegister register) {
+        return segment(register).limit();
+    }
+
+    /** {@code segment(register).attributes()}: P reads 0 for an unusable segment. */
+    default int segmentAttributes(SegmentRegister register) {
+        return segment(register).attributes();
+    }
+
+    /** {@code segment(register).unusable()}. */
+    default boolean segmentUnusable(SegmentRegister register) {
+        return segment(register).unusable();
+    }
+
     DescriptorTable gdtr();
 
     void setGdtr(DescriptorTable value);

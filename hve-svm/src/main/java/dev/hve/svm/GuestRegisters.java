@@ -75,6 +75,28 @@ final class GuestRegisters {
             SegmentAttrib.fromVmcb(attrib), unusable);
     }
 
+    int segmentSelector(SegmentRegister register) {
+        return vmcb.segmentSelector(VmcbLayout.segment(register.ordinal()));
+    }
+
+    long segmentBase(SegmentRegister register) {
+        return vmcb.segmentBase(VmcbLayout.segment(register.ordinal()));
+    }
+
+    int segmentLimit(SegmentRegister register) {
+        return vmcb.segmentLimit(VmcbLayout.segment(register.ordinal()));
+    }
+
+    /** An unusable segment's P bit is already clear in the VMCB, as {@link Segment} wants it. */
+    int segmentAttributes(SegmentRegister register) {
+        return SegmentAttrib.fromVmcb(vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())));
+    }
+
+    boolean segmentUnusable(SegmentRegister register) {
+        return register != SegmentRegister.CS
+            && (vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())) & ATTRIB_P) == 0;
+    }
+
     void setSegment(SegmentRegister register, Segment value) {
         int attrib = SegmentAttrib.toVmcb(value.attributes());
         if (value.unusable()) {

@@ -345,6 +345,31 @@ public final class SvmVcpu implements Vcpu {
     }
 
     @Override
+    public int segmentSelector(SegmentRegister register) {
+        return registers.segmentSelector(register);
+    }
+
+    @Override
+    public long segmentBase(SegmentRegister register) {
+        return registers.segmentBase(register);
+    }
+
+    @Override
+    public int segmentLimit(SegmentRegister register) {
+        return registers.segmentLimit(register);
+    }
+
+    @Override
+    public int segmentAttributes(SegmentRegister register) {
+        return registers.segmentAttributes(register);
+    }
+
+    @Override
+    public boolean segmentUnusable(SegmentRegister register) {
+        return registers.segmentUnusable(register);
+    }
+
+    @Override
     public void setSegment(SegmentRegister register, Segment value) {
         registers.setSegment(register, value);
     }

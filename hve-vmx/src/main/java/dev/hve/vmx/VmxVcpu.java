@@ -398,6 +398,33 @@ public final class VmxVcpu implements Vcpu {
     }
 
     @Override
+    public int segmentSelector(SegmentRegister register) {
+        return (int) vmcs.read(SELECTOR[register.ordinal()]);
+    }
+
+    @Override
+    public long segmentBase(SegmentRegister register) {
+        return vmcs.read(BASE[register.ordinal()]);
+    }
+
+    @Override
+    public int segmentLimit(SegmentRegister register) {
+        return vmcs.read32(LIMIT[register.ordinal()]);
+    }
+
+    /** As {@link Segment}'s canonical form: an unusable segment's P bit reads 0. */
+    @Override
+    public int segmentAttributes(SegmentRegister register) {
+        int ar = vmcs.read32(ACCESS_RIGHTS[register.ordinal()]);
+        return (ar & AR_UNUSABLE) != 0 ? ar & 0xF0FF & ~Segment.P : ar & 0xF0FF;
+    }
+
+    @Override
+    public boolean segmentUnusable(SegmentRegister register) {
+        return (vmcs.read32(ACCESS_RIGHTS[register.ordinal()]) & AR_UNUSABLE) != 0;
+    }
+
+    @Override
     public void setSegment(SegmentRegister register, Segment value) {
         int s = register.ordinal();
         int ar = value.attributes();

@@ -3,7 +3,6 @@ package dev.hve.platform.dispatch;
 import dev.hve.api.Event;
 import dev.hve.api.GuestMemory;
 import dev.hve.api.Register;
-import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
@@ -13,7 +12,6 @@ import dev.hve.emulator.exec.Fault;
 import dev.hve.emulator.ops.EmulationOps;
 import dev.hve.emulator.ops.InstructionEmulator;
 import dev.hve.platform.mmio.MmioBus;
-import java.util.Arrays;
 
 /**
  * MMIO decode: an access to guest-physical space that no RAM backs is completed by decoding and
@@ -31,7 +29,6 @@ public final class MmioEmulation implements EmulationOps {
     private final GuestMemory memory;
     private final MmioBus bus;
     private final byte[] fetched = new byte[MAX_INSTRUCTION];
-    private final Segment[] segments = new Segment[SEGMENTS.length];
     private int fetchedCount;
     private long fetchBase;
     private Vcpu vcpu;
@@ -45,8 +42,7 @@ public final class MmioEmulation implements EmulationOps {
     /** Emulates the instruction that made {@code exit}, leaving RIP after it, or injects its fault. */
     public void emulate(Vcpu target, VmExit.MmioAccess exit) {
         this.vcpu = target;
-        Arrays.fill(segments, null);
-        fetchBase = target.segment(SegmentRegister.CS).base() + target.register(Register.RIP);
+        fetchBase = target.segmentBase(SegmentRegister.CS) + target.register(Register.RIP);
         byte[] assist = exit.instructionBytes();
         if (assist.length > 0) {
             fetchedCount = Math.min(assist.length, MAX_INSTRUCTION);
@@ -97,35 +93,28 @@ public final class MmioEmulation implements EmulationOps {
         vcpu.setRegister(Register.RFLAGS, value);
     }
 
+    // Segments field by field: the emulator reads four fields of six segments per instruction,
+    // and building a Segment value for each would be most of what an MMIO exit allocates.
+
     @Override
     public int segmentSelector(int segment) {
-        return segment(segment).selector();
+        return vcpu.segmentSelector(SEGMENTS[segment]);
     }
 
     @Override
     public long segmentBase(int segment) {
-        return segment(segment).base();
+        return vcpu.segmentBase(SEGMENTS[segment]);
     }
 
     @Override
     public int segmentLimit(int segment) {
-        return segment(segment).limit();
+        return vcpu.segmentLimit(SEGMENTS[segment]);
     }
 
     @Override
     public int segmentAttributes(int segment) {
-        Segment value = segment(segment);
-        return value.attributes() | (value.unusable() ? CpuState.SEGMENT_UNUSABLE : 0);
-    }
-
-    /** Segments are read once per emulated instruction: a backend builds a new value per read. */
-    private Segment segment(int index) {
-        Segment value = segments[index];
-        if (value == null) {
-            value = vcpu.segment(SEGMENTS[index]);
-            segments[index] = value;
-        }
-        return value;
+        SegmentRegister register = SEGMENTS[segment];
+        return vcpu.segmentAttributes(register) | (vcpu.segmentUnusable(register) ? CpuState.SEGMENT_UNUSABLE : 0);
     }
 
     @Override
@@ -148,7 +137,12 @@ public final class MmioEmulation implements EmulationOps {
     /** The CPL is SS.DPL, which equals CS.RPL whenever the guest runs (Intel SDM Vol. 3A §5.5). */
     @Override
     public int cpl() {
-        return segment(CpuState.SS).dpl();
+        return dpl(vcpu.segmentAttributes(SegmentRegister.SS));
+    }
+
+    /** The DPL field of {@link dev.hve.api.Segment}'s attribute layout (bits 6:5). */
+    private static int dpl(int attributes) {
+        return (attributes >> 5) & 3;
     }
 
     @Override
@@ -204,7 +198,7 @@ public final class MmioEmulation implements EmulationOps {
     /** The guest's #PF for an access the emulated instruction could not make (SDM Vol. 3A §4.7). */
     private Fault pageFault(long linear, boolean write) {
         boolean present = write && vcpu.translateLinear(linear, false) >= 0;
-        boolean user = vcpu.segment(SegmentRegister.SS).dpl() == 3;
+        boolean user = cpl() == 3;
         int code = (present ? 1 : 0) | (write ? 2 : 0) | (user ? 4 : 0);
         return new Fault().set(Fault.PF, true, code, linear);
     }
