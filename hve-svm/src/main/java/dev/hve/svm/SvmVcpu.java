@@ -314,11 +314,11 @@ public final class SvmVcpu implements Vcpu {
         return core.translateLinear(linearAddress, write);
     }
 
-    /** The core walks the guest's paging with its registers: give it the VMCB's current view. */
+    /** The core walks the guest's paging with its registers: give it the VMCB's current paging state. */
     private void viewGuest() {
         publishNestedPaging();
         controls.loadControls();
-        vmrun.loadGuestState();
+        vmrun.loadPagingState();
     }
 
     /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */

@@ -51,7 +51,7 @@ public final class MmioEmulation implements EmulationOps {
             fetchedCount = target.readLinear(fetchBase, fetched, MAX_INSTRUCTION);
         }
         try {
-            if (emulator.emulate(this) == InstructionEmulator.Outcome.EXCEPTION) {
+            if (emulator.emulate(this, fetchBase, fetched, fetchedCount) == InstructionEmulator.Outcome.EXCEPTION) {
                 if (emulator.vector() == Fault.PF) {
                     target.setRegister(Register.CR2, emulator.faultAddress());
                 }

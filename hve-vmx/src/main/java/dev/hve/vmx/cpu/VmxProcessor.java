@@ -388,7 +388,10 @@ public final class VmxProcessor {
         }
     }
 
-    /** Loads the current VMCS's guest state into the core so it can walk the guest's paging. */
+    /**
+     * Loads the current VMCS's paging state into the core so it can walk the guest's paging (only
+     * that: the next VM entry loads the rest, and a monitor translating addresses needs no more).
+     */
     private void viewGuest(String operation) {
         Vmcs vmcs = requireCurrent(operation);
         controls.enter(vmcs);
@@ -397,7 +400,8 @@ public final class VmxProcessor {
         long cr0 = state.cr0;
         long cr4 = state.cr4;
         long efer = state.efer;
-        loadGuestState(vmcs, state);
+        GuestStateTransfer.loadPaging(vmcs, state);
+        loadPdpteRegisters(vmcs);
         long eptp = vmcs.read(VmcsField.EPT_POINTER);
         if (eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4 || efer != state.efer) {
             core.flushTlb();
@@ -413,6 +417,11 @@ public final class VmxProcessor {
      */
     private void loadGuestState(Vmcs vmcs, CpuState state) {
         GuestStateTransfer.load(vmcs, state);
+        loadPdpteRegisters(vmcs);
+    }
+
+    /** §27.3.2.4: with EPT and PAE paging, the PDPTE registers from GUEST_PDPTE0-3. */
+    private void loadPdpteRegisters(Vmcs vmcs) {
         if (usesEptPdptes(vmcs)) {
             for (int i = 0; i < 4; i++) {
                 pdptes[i] = vmcs.read(GuestStateChecks.pdpteField(i));
