@@ -37,6 +37,9 @@ public final class VmxProcessor {
     private final X86Core core;
     private final VmxGuestControls controls;
     private final GuestStateChecks guestChecks;
+    /** The VMCS whose settled control fields last passed the control checks, and when (settled changes). */
+    private Vmcs controlsVerifiedVmcs;
+    private long controlsVerifiedChanges;
     /** The VMCS whose host state last passed the host-state checks, and when (settled changes). */
     private Vmcs hostVerifiedVmcs;
     private long hostVerifiedChanges;
@@ -152,7 +155,19 @@ public final class VmxProcessor {
             lastEntryFailure = "VMRESUME with a VMCS that is not launched";
             throw vmcs.fail(VmInstructionError.VMRESUME_NONLAUNCHED_VMCS);
         }
-        String failure = ControlChecks.check(vmcs, caps);
+        // The control checks (§27.2.1) on settled fields, like the host-state checks below, need
+        // not run again while those fields are unchanged since they passed; the event-injection
+        // fields change with nearly every entry and are always checked.
+        String failure = null;
+        if (vmcs != controlsVerifiedVmcs || vmcs.settledChanges() != controlsVerifiedChanges) {
+            controlsVerifiedVmcs = null;
+            failure = ControlChecks.settledFields(vmcs, caps);
+        }
+        if (failure == null) {
+            controlsVerifiedVmcs = vmcs;
+            controlsVerifiedChanges = vmcs.settledChanges();
+            failure = ControlChecks.eventInjection(vmcs);
+        }
         if (failure != null) {
             lastEntryFailure = failure;
             throw vmcs.fail(VmInstructionError.ENTRY_INVALID_CONTROL_FIELD);
