@@ -29,6 +29,8 @@ public final class MmioEmulation implements EmulationOps {
     private final GuestMemory memory;
     private final MmioBus bus;
     private final byte[] fetched = new byte[MAX_INSTRUCTION];
+    /** One instruction byte past {@link #fetched}, read through the guest's paging. */
+    private final byte[] oneByte = new byte[1];
     private int fetchedCount;
     private long fetchBase;
     private Vcpu vcpu;
@@ -180,11 +182,10 @@ public final class MmioEmulation implements EmulationOps {
         if (index >= 0 && index < fetchedCount) {
             return fetched[(int) index] & 0xFF;
         }
-        byte[] one = new byte[1];
-        if (vcpu.readLinear(linear, one, 1) != 1) {
+        if (vcpu.readLinear(linear, oneByte, 1) != 1) {
             throw pageFault(linear, false);
         }
-        return one[0] & 0xFF;
+        return oneByte[0] & 0xFF;
     }
 
     private long translate(long linear, boolean write) {
