@@ -25,6 +25,17 @@ public interface Vcpu {
 
     void setRegister(Register register, long value);
 
+    /**
+     * The sixteen general-purpose registers, RAX to R15 in encoding order, into {@code
+     * destination[0..15]}: {@code register(Register.gpr(i))} for each, in one call, for monitor
+     * code that needs them all on every exit (instruction emulation for MMIO).
+     */
+    default void readGprs(long[] destination) {
+        for (int i = 0; i < 16; i++) {
+            destination[i] = register(Register.gpr(i));
+        }
+    }
+
     Segment segment(SegmentRegister register);
 
     void setSegment(SegmentRegister register, Segment value);

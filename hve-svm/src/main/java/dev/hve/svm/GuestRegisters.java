@@ -46,6 +46,13 @@ final class GuestRegisters {
         };
     }
 
+    /** The software save area, with RAX and RSP from the VMCB. */
+    void readGprs(long[] destination) {
+        System.arraycopy(software.gpr, 0, destination, 0, 16);
+        destination[0] = vmcb.read64(VmcbLayout.RAX);
+        destination[4] = vmcb.read64(VmcbLayout.RSP);
+    }
+
     void set(Register register, long value) {
         switch (register) {
             case RAX -> vmcb.write64(VmcbLayout.RAX, value);

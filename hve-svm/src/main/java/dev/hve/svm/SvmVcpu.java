@@ -335,6 +335,11 @@ public final class SvmVcpu implements Vcpu {
     }
 
     @Override
+    public void readGprs(long[] destination) {
+        registers.readGprs(destination);
+    }
+
+    @Override
     public void setRegister(Register register, long value) {
         registers.set(register, value);
     }

@@ -47,6 +47,11 @@ class SvmVcpuTest {
                 assertEquals(0x1000 + r.ordinal(), vcpu.register(r), r.name());
             }
         }
+        long[] all = new long[16];
+        vcpu.readGprs(all);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(0x1000 + i, all[i], "readGprs " + Register.gpr(i));
+        }
         // RCX is nowhere in the save area: the VMCB holds only RAX and RSP (Table B-2).
         for (int offset = VmcbLayout.SAVE_AREA; offset < VmcbLayout.SIZE; offset += 8) {
             assertNotEquals(0x1001L, vmcb.read64(offset), "RCX found in the VMCB at 0x" + Integer.toHexString(offset));

@@ -349,6 +349,13 @@ public final class VmxVcpu implements Vcpu {
         };
     }
 
+    /** The software save area, with RSP from the VMCS. */
+    @Override
+    public void readGprs(long[] destination) {
+        System.arraycopy(gpr, 0, destination, 0, 16);
+        destination[4] = vmcs.read(VmcsField.GUEST_RSP);
+    }
+
     private long guestView(VmcsField real, VmcsField mask, VmcsField shadow) {
         long m = vmcs.read(mask);
         return (vmcs.read(real) & ~m) | (vmcs.read(shadow) & m);

@@ -74,11 +74,8 @@ public final class InstructionEmulator {
         memory.windowLinear = linear;
         memory.windowLength = length;
         CpuState s = scratch;
-        for (int r = 0; r < 16; r++) {
-            long v = ops.readGpr(r);
-            s.gpr[r] = v;
-            before[r] = v;
-        }
+        ops.readGprs(s.gpr);
+        System.arraycopy(s.gpr, 0, before, 0, 16);
         s.rip = ops.readRip();
         long flags = ops.readRflags();
         s.rflags = flags;

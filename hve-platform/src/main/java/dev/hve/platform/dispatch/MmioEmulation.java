@@ -71,6 +71,11 @@ public final class MmioEmulation implements EmulationOps {
     }
 
     @Override
+    public void readGprs(long[] destination) {
+        vcpu.readGprs(destination);
+    }
+
+    @Override
     public void writeGpr(int index, long value) {
         vcpu.setRegister(Register.gpr(index), value);
     }

@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hve.api.Register;
 import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
 import dev.hve.api.VmExit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The allocation-free segment field accessors of the common API, which MMIO decode reads on every
- * exit, against {@link VmxVcpu#segment}: the same VMCS guest-segment fields in the same canonical
- * form, after a VM exit has saved the segments back into the VMCS.
+ * The accessors of the common API that MMIO decode reads on every exit, without allocating or
+ * one call per register: the segment fields against {@link VmxVcpu#segment} (the same VMCS
+ * guest-segment fields in the same canonical form, after a VM exit saved them), and all GPRs at
+ * once against {@link VmxVcpu#register}.
  */
-class SegmentFieldAccessorsTest {
+class PerExitAccessorsTest {
 
     @Test
     void eachFieldIsWhatSegmentReturns() {
@@ -36,5 +38,21 @@ class SegmentFieldAccessorsTest {
         assertFalse(g.vcpu.segmentUnusable(SegmentRegister.GS));
         assertEquals(0x40F3, g.vcpu.segmentAttributes(SegmentRegister.GS));
         assertEquals(0xFFFF_8000_0000_0000L, g.vcpu.segmentBase(SegmentRegister.GS));
+    }
+
+    @Test
+    void allGprsAtOnceAreWhatRegisterReturns() {
+        Guest g = new Guest().flat32(0x83, 0xC4, 0x10, 0xF4); // add esp, 16; hlt
+        for (int i = 0; i < 16; i++) {
+            g.vcpu.setRegister(Register.gpr(i), 0x1111L * (i + 1));
+        }
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+        long[] all = new long[16];
+        g.vcpu.readGprs(all);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(g.vcpu.register(Register.gpr(i)), all[i], Register.gpr(i).name());
+        }
+        assertEquals(0x5555L + 16, all[4], "RSP, which lives in the VMCS, as the guest left it");
+        assertEquals(0x2222L, all[1]);
     }
 }
