@@ -25,9 +25,52 @@ public interface Vcpu {
 
     void setRegister(Register register, long value);
 
+    /**
+     * The sixteen general-purpose registers, RAX to R15 in encoding order, into {@code
+     * destination[0..15]}: {@code register(Register.gpr(i))} for each, in one call, for monitor
+     * code that needs them all on every exit (instruction emulation for MMIO).
+     */
+    default void readGprs(long[] destination) {
+        for (int i = 0; i < 16; i++) {
+            destination[i] = register(Register.gpr(i));
+        }
+    }
+
     Segment segment(SegmentRegister register);
 
     void setSegment(SegmentRegister register, Segment value);
+
+    /*
+     * One field of segment(register), without building the Segment value: for per-exit monitor
+     * paths such as MMIO decode, which read a few fields of every segment on every exit. Each
+     * answers exactly what the same field of segment(register) would; backends override them with
+     * direct reads of their control structure.
+     */
+
+    /** {@code segment(register).selector()}. */
+    default int segmentSelector(SegmentRegister register) {
+        return segment(register).selector();
+    }
+
+    /** {@code segment(register).base()}. */
+    default long segmentBase(SegmentRegister register) {
+        return segment(register).base();
+    }
+
+    /** {@code segment(register).limit()}. */
+    default int segmentLimit(SegmentRegister register) {
+        return segment(register).limit();
+    }
+
+    /** {@code segment(register).attributes()}: P reads 0 for an unusable segment. */
+    default int segmentAttributes(SegmentRegister register) {
+        return segment(register).attributes();
+    }
+
+    /** {@code segment(register).unusable()}. */
+    default boolean segmentUnusable(SegmentRegister register) {
+        return segment(register).unusable();
+    }
 
     DescriptorTable gdtr();
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,5 +94,42 @@ class ExitBeforeExecutionTest {
             case "invlpg" -> check(new int[] {0x0F, 0x01, 0x3B}, t -> t.exitOnInvlpg = true, t -> t.exitOnInvlpg = false);
             default -> check(new int[] {0xF3, 0x90}, t -> t.exitOnPause = true, t -> t.exitOnPause = false);
         }
+    }
+
+    /**
+     * The MOV forms, whose one memory access comes before any other effect, end an access that
+     * leaves guest mode (here a guest-physical hole, as MMIO is) through the same cheap path; ADD
+     * to memory, a read-modify-write, still unwinds with the exit signal, and must look the same.
+     * Each exiting run must have asked the controls exactly once, for the data access.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"store", "storeByte", "load", "moffsLoad", "moffsStore", "immediate", "movzx", "movsx",
+        "addToMemory"})
+    void movesToAndFromAHole(String form) {
+        int[] insn = switch (form) {
+            case "store" -> new int[] {0x89, 0x03};                          // mov [ebx], eax
+            case "storeByte" -> new int[] {0x88, 0x0B};                      // mov [ebx], cl
+            case "load" -> new int[] {0x8B, 0x0B};                           // mov ecx, [ebx]
+            case "moffsLoad" -> new int[] {0xA1, 0x00, 0x30, 0x00, 0x00};    // mov eax, [0x3000]
+            case "moffsStore" -> new int[] {0xA3, 0x00, 0x30, 0x00, 0x00};   // mov [0x3000], eax
+            case "immediate" -> new int[] {0xC7, 0x03, 0x78, 0x56, 0x34, 0x12}; // mov dword [ebx], 0x12345678
+            case "movzx" -> new int[] {0x0F, 0xB6, 0x0B};                    // movzx ecx, byte [ebx]
+            case "movsx" -> new int[] {0x0F, 0xBF, 0x0B};                    // movsx ecx, word [ebx]
+            default -> new int[] {0x01, 0x03};                               // add [ebx], eax
+        };
+        // ADD reads its memory operand first, so its exit is for the read.
+        boolean write = List.of("store", "storeByte", "moffsStore", "immediate").contains(form);
+        int access = (write ? 2 : 1) | 16; // write or read, with the linear address valid
+        check(insn, t -> {
+            t.mmioStart = 0x3000;
+            t.s.gpr[3] = 0x3000;
+            t.s.gpr[0] = 0xCAFE;
+            t.memory.write32(0x3000, 0x8081);
+        }, t -> {
+            assertEquals(List.of("npf gpa=3000 access=" + access + " linear=3000",
+                "npf gpa=3000 access=" + access + " linear=3000"), t.log, "one control query per exiting run");
+            assertEquals(0x8081, t.memory.read32(0x3000), "nothing was written");
+            t.mmioStart = Long.MAX_VALUE;
+        });
     }
 }

@@ -46,6 +46,13 @@ final class GuestRegisters {
         };
     }
 
+    /** The software save area, with RAX and RSP from the VMCB. */
+    void readGprs(long[] destination) {
+        System.arraycopy(software.gpr, 0, destination, 0, 16);
+        destination[0] = vmcb.read64(VmcbLayout.RAX);
+        destination[4] = vmcb.read64(VmcbLayout.RSP);
+    }
+
     void set(Register register, long value) {
         switch (register) {
             case RAX -> vmcb.write64(VmcbLayout.RAX, value);
@@ -73,6 +80,28 @@ final class GuestRegisters {
         boolean unusable = (attrib & ATTRIB_P) == 0 && register != SegmentRegister.CS;
         return new Segment(vmcb.segmentSelector(slot), vmcb.segmentBase(slot), vmcb.segmentLimit(slot),
             SegmentAttrib.fromVmcb(attrib), unusable);
+    }
+
+    int segmentSelector(SegmentRegister register) {
+        return vmcb.segmentSelector(VmcbLayout.segment(register.ordinal()));
+    }
+
+    long segmentBase(SegmentRegister register) {
+        return vmcb.segmentBase(VmcbLayout.segment(register.ordinal()));
+    }
+
+    int segmentLimit(SegmentRegister register) {
+        return vmcb.segmentLimit(VmcbLayout.segment(register.ordinal()));
+    }
+
+    /** An unusable segment's P bit is already clear in the VMCB, as {@link Segment} wants it. */
+    int segmentAttributes(SegmentRegister register) {
+        return SegmentAttrib.fromVmcb(vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())));
+    }
+
+    boolean segmentUnusable(SegmentRegister register) {
+        return register != SegmentRegister.CS
+            && (vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())) & ATTRIB_P) == 0;
     }
 
     void setSegment(SegmentRegister register, Segment value) {

@@ -314,11 +314,11 @@ public final class SvmVcpu implements Vcpu {
         return core.translateLinear(linearAddress, write);
     }
 
-    /** The core walks the guest's paging with its registers: give it the VMCB's current view. */
+    /** The core walks the guest's paging with its registers: give it the VMCB's current paging state. */
     private void viewGuest() {
         publishNestedPaging();
         controls.loadControls();
-        vmrun.loadGuestState();
+        vmrun.loadPagingState();
     }
 
     /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */
@@ -335,6 +335,11 @@ public final class SvmVcpu implements Vcpu {
     }
 
     @Override
+    public void readGprs(long[] destination) {
+        registers.readGprs(destination);
+    }
+
+    @Override
     public void setRegister(Register register, long value) {
         registers.set(register, value);
     }
@@ -342,6 +347,31 @@ public final class SvmVcpu implements Vcpu {
     @Override
     public Segment segment(SegmentRegister register) {
         return registers.segment(register);
+    }
+
+    @Override
+    public int segmentSelector(SegmentRegister register) {
+        return registers.segmentSelector(register);
+    }
+
+    @Override
+    public long segmentBase(SegmentRegister register) {
+        return registers.segmentBase(register);
+    }
+
+    @Override
+    public int segmentLimit(SegmentRegister register) {
+        return registers.segmentLimit(register);
+    }
+
+    @Override
+    public int segmentAttributes(SegmentRegister register) {
+        return registers.segmentAttributes(register);
+    }
+
+    @Override
+    public boolean segmentUnusable(SegmentRegister register) {
+        return registers.segmentUnusable(register);
     }
 
     @Override

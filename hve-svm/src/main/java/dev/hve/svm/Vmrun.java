@@ -106,11 +106,20 @@ final class Vmrun {
 
     /**
      * Loads the VMCB's guest state into the core, first dropping cached translations the new
-     * state makes stale. Also used when the monitor inspects guest memory between runs.
+     * state makes stale.
      */
     void loadGuestState() {
         flushTlbIfNeeded();
         GuestStateTransfer.load(vmcb, software, core.state());
+    }
+
+    /**
+     * Loads only the paging state of the VMCB ({@link GuestStateTransfer#loadPaging}), for the
+     * monitor's translations of guest-linear addresses between runs; the next VMRUN loads the rest.
+     */
+    void loadPagingState() {
+        flushTlbIfNeeded();
+        GuestStateTransfer.loadPaging(vmcb, core.state());
     }
 
     private void enterGuest(long budget) {

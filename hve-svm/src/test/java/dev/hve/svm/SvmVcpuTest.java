@@ -47,6 +47,11 @@ class SvmVcpuTest {
                 assertEquals(0x1000 + r.ordinal(), vcpu.register(r), r.name());
             }
         }
+        long[] all = new long[16];
+        vcpu.readGprs(all);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(0x1000 + i, all[i], "readGprs " + Register.gpr(i));
+        }
         // RCX is nowhere in the save area: the VMCB holds only RAX and RSP (Table B-2).
         for (int offset = VmcbLayout.SAVE_AREA; offset < VmcbLayout.SIZE; offset += 8) {
             assertNotEquals(0x1001L, vmcb.read64(offset), "RCX found in the VMCB at 0x" + Integer.toHexString(offset));
@@ -93,6 +98,27 @@ class SvmVcpuTest {
         vcpu.setSegment(SegmentRegister.LDTR, new Segment(0, 0, 0xFFFF, 0x82, true));
         assertFalse(vcpu.segment(SegmentRegister.LDTR).present());
         assertTrue(vcpu.segment(SegmentRegister.LDTR).unusable());
+    }
+
+    /** The allocation-free field accessors MMIO decode uses answer what segment() answers, field by field. */
+    @Test
+    void segmentFieldAccessorsReadTheSameVmcbFieldsAsSegment() {
+        vcpu.setSegment(SegmentRegister.CS, Segment.flat(0x10, 0xB, 0, true, false));
+        vcpu.setSegment(SegmentRegister.SS, new Segment(0x2B, 0x1234_5000L, 0xFFFFF, 0x40F3, false));
+        vcpu.setSegment(SegmentRegister.DS, new Segment(0, 0, 0, 0x93, true));
+        vcpu.setSegment(SegmentRegister.FS, new Segment(0x33, 0x7FFF_0000_1000L, 0xFFF, 0xA09B, false));
+        vcpu.setSegment(SegmentRegister.LDTR, new Segment(0, 0, 0xFFFF, 0x82, true));
+        for (SegmentRegister r : SegmentRegister.values()) {
+            Segment whole = vcpu.segment(r);
+            assertEquals(whole.selector(), vcpu.segmentSelector(r), r + " selector");
+            assertEquals(whole.base(), vcpu.segmentBase(r), r + " base");
+            assertEquals(whole.limit(), vcpu.segmentLimit(r), r + " limit");
+            assertEquals(whole.attributes(), vcpu.segmentAttributes(r), r + " attributes");
+            assertEquals(whole.unusable(), vcpu.segmentUnusable(r), r + " unusable");
+        }
+        assertTrue(vcpu.segmentUnusable(SegmentRegister.DS));
+        assertEquals(0, vcpu.segmentAttributes(SegmentRegister.DS) & Segment.P, "an unusable segment is not present");
+        assertEquals(0x7FFF_0000_1000L, vcpu.segmentBase(SegmentRegister.FS));
     }
 
     @Test

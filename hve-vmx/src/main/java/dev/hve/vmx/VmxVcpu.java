@@ -349,6 +349,13 @@ public final class VmxVcpu implements Vcpu {
         };
     }
 
+    /** The software save area, with RSP from the VMCS. */
+    @Override
+    public void readGprs(long[] destination) {
+        System.arraycopy(gpr, 0, destination, 0, 16);
+        destination[4] = vmcs.read(VmcsField.GUEST_RSP);
+    }
+
     private long guestView(VmcsField real, VmcsField mask, VmcsField shadow) {
         long m = vmcs.read(mask);
         return (vmcs.read(real) & ~m) | (vmcs.read(shadow) & m);
@@ -395,6 +402,33 @@ public final class VmxVcpu implements Vcpu {
         int ar = vmcs.read32(ACCESS_RIGHTS[s]);
         return new Segment((int) vmcs.read(SELECTOR[s]), vmcs.read(BASE[s]), vmcs.read32(LIMIT[s]), ar & 0xF0FF,
             (ar & AR_UNUSABLE) != 0);
+    }
+
+    @Override
+    public int segmentSelector(SegmentRegister register) {
+        return (int) vmcs.read(SELECTOR[register.ordinal()]);
+    }
+
+    @Override
+    public long segmentBase(SegmentRegister register) {
+        return vmcs.read(BASE[register.ordinal()]);
+    }
+
+    @Override
+    public int segmentLimit(SegmentRegister register) {
+        return vmcs.read32(LIMIT[register.ordinal()]);
+    }
+
+    /** As {@link Segment}'s canonical form: an unusable segment's P bit reads 0. */
+    @Override
+    public int segmentAttributes(SegmentRegister register) {
+        int ar = vmcs.read32(ACCESS_RIGHTS[register.ordinal()]);
+        return (ar & AR_UNUSABLE) != 0 ? ar & 0xF0FF & ~Segment.P : ar & 0xF0FF;
+    }
+
+    @Override
+    public boolean segmentUnusable(SegmentRegister register) {
+        return (vmcs.read32(ACCESS_RIGHTS[register.ordinal()]) & AR_UNUSABLE) != 0;
     }
 
     @Override

@@ -18,12 +18,29 @@ final class MoveOps {
         this.s = x.s;
     }
 
+    /*
+     * The MOV forms below (MOV, MOV moffs, MOV imm to r/m, MOVZX, MOVSX, MOVSXD) make one memory
+     * access, and it comes before any other effect: a load precedes its register write, and a
+     * store is the instruction's only effect. So when that access leaves guest mode (an EPT
+     * violation or nested page fault on MMIO, which is what device drivers' MOVs to MMIO cause),
+     * nothing has changed yet, and the exit ends the instruction the cheap way, through
+     * Interpreter.exitRequested, as an exit before executing does. The ExitSignal is caught right
+     * here instead of unwinding the whole interpreter: once the access path is inlined, HotSpot
+     * compiles this catch to a jump, where unwinding through the non-inlined frames above costs
+     * more than the rest of the exit.
+     */
+
     void movRm(int op) {
         int size = x.sizeOf(op);
-        if (op <= 0x89) {
-            x.writeRm(size, x.reg(size, x.in.reg));
-        } else {
-            x.setReg(size, x.in.reg, x.readRm(size));
+        try {
+            if (op <= 0x89) {
+                x.writeRm(size, x.reg(size, x.in.reg));
+                return;
+            }
+            long value = x.readRm(size);
+            x.setReg(size, x.in.reg, value);
+        } catch (ExitSignal e) {
+            x.exitRequested = true;
         }
     }
 
@@ -32,7 +49,11 @@ final class MoveOps {
             throw x.ud(); // C6/C7 /1-7: XABORT/XBEGIN (TSX) are not modeled
         }
         int size = x.sizeOf(op);
-        x.writeRm(size, x.in.imm);
+        try {
+            x.writeRm(size, x.in.imm);
+        } catch (ExitSignal e) {
+            x.exitRequested = true;
+        }
     }
 
     void movImmediateToRegister(int op) {
@@ -47,25 +68,44 @@ final class MoveOps {
     void movMoffs(int op) {
         int size = x.sizeOf(op);
         int seg = x.in.segment();
-        if (op <= 0xA1) {
-            x.setReg(size, 0, x.read(seg, x.in.disp, size));
-        } else {
-            x.write(seg, x.in.disp, size, x.reg(size, 0));
+        try {
+            if (op <= 0xA1) {
+                long value = x.read(seg, x.in.disp, size);
+                x.setReg(size, 0, value);
+            } else {
+                x.write(seg, x.in.disp, size, x.reg(size, 0));
+            }
+        } catch (ExitSignal e) {
+            x.exitRequested = true;
         }
     }
 
     void movzx(int from) {
-        x.setReg(x.in.opSize, x.in.reg, x.readRm(from));
+        try {
+            long value = x.readRm(from);
+            x.setReg(x.in.opSize, x.in.reg, value);
+        } catch (ExitSignal e) {
+            x.exitRequested = true;
+        }
     }
 
     void movsx(int from) {
-        x.setReg(x.in.opSize, x.in.reg, Alu.signExtend(x.readRm(from), from));
+        try {
+            long value = x.readRm(from);
+            x.setReg(x.in.opSize, x.in.reg, Alu.signExtend(value, from));
+        } catch (ExitSignal e) {
+            x.exitRequested = true;
+        }
     }
 
     /** 63 in 64-bit mode: MOVSXD Gv, Ed (sign-extends with REX.W; a plain move otherwise). */
     void movsxd() {
-        long v = x.readRm(4);
-        x.setReg(x.in.opSize, x.in.reg, x.in.opSize == 8 ? (int) v : v);
+        try {
+            long v = x.readRm(4);
+            x.setReg(x.in.opSize, x.in.reg, x.in.opSize == 8 ? (int) v : v);
+        } catch (ExitSignal e) {
+            x.exitRequested = true;
+        }
     }
 
     void lea() {

@@ -17,6 +17,13 @@ public interface EmulationOps {
 
     long readGpr(int index);
 
+    /** All sixteen GPRs into {@code destination[0..15]}, as {@link #readGpr} gives them; override to do it in one go. */
+    default void readGprs(long[] destination) {
+        for (int i = 0; i < 16; i++) {
+            destination[i] = readGpr(i);
+        }
+    }
+
     void writeGpr(int index, long value);
 
     long readRip();

@@ -32,6 +32,8 @@ public final class InstructionEmulator {
     }
 
     private static final GuestControls NO_EXITS = (gpa, access, linear) -> gpa;
+    /** The longest instruction (Intel SDM Vol. 2A §2.3.11). */
+    private static final int MAX_INSTRUCTION = 15;
 
     private final CpuState scratch = new CpuState();
     private final long[] before = new long[16];
@@ -56,13 +58,24 @@ public final class InstructionEmulator {
      * instruction changed, RIP and RFLAGS are written back through the ops.
      */
     public Outcome emulate(EmulationOps ops) {
+        return emulate(ops, 0, null, 0);
+    }
+
+    /**
+     * As {@link #emulate(EmulationOps)}, with the instruction's bytes already in hand: {@code
+     * length} bytes of {@code bytes} are what the guest holds at linear address {@code linear}
+     * (CS.base + RIP), for example from SVM's decode assists or from the monitor's own fetch
+     * through guest paging. The decoder reads them directly instead of one {@link
+     * EmulationOps#fetchByte} call per byte; bytes past them still come from {@code fetchByte}.
+     */
+    public Outcome emulate(EmulationOps ops, long linear, byte[] bytes, int length) {
         memory.ops = ops;
+        memory.window = bytes;
+        memory.windowLinear = linear;
+        memory.windowLength = length;
         CpuState s = scratch;
-        for (int r = 0; r < 16; r++) {
-            long v = ops.readGpr(r);
-            s.gpr[r] = v;
-            before[r] = v;
-        }
+        ops.readGprs(s.gpr);
+        System.arraycopy(s.gpr, 0, before, 0, 16);
         s.rip = ops.readRip();
         long flags = ops.readRflags();
         s.rflags = flags;
@@ -94,6 +107,7 @@ public final class InstructionEmulator {
             throw new IllegalStateException("no hook can exit in emulation mode", e);
         } finally {
             memory.ops = null;
+            memory.window = null;
         }
         for (int r = 0; r < 16; r++) {
             if (s.gpr[r] != before[r]) {
@@ -129,9 +143,32 @@ public final class InstructionEmulator {
         return faultAddress;
     }
 
-    /** Linear memory over the caller's callbacks. */
+    /** Linear memory over the caller's callbacks, and the caller's instruction bytes if it has them. */
     private static final class Adapter implements LinearMemory {
         EmulationOps ops;
+        byte[] window;
+        long windowLinear;
+        int windowLength;
+
+        /**
+         * The caller's bytes as the code chunk of the instruction's first byte. The interpreter
+         * decodes from a chunk up to the end of the page (or the CS limit) and at most 15 bytes,
+         * fetching the rest one by one, so the bytes serve only if they cover that much; fewer
+         * (a fetch cut short by an unmapped page) would leave the decoder reading stale bytes.
+         */
+        @Override
+        public byte[] codeChunk(long linear, boolean user) {
+            if (window == null || linear != windowLinear
+                || windowLength < Math.min(MAX_INSTRUCTION, 0x1000 - (int) (linear & 0xFFF))) {
+                return null;
+            }
+            return window;
+        }
+
+        @Override
+        public int codeOffset() {
+            return 0;
+        }
 
         @Override
         public long read(long linear, int size, boolean user) {

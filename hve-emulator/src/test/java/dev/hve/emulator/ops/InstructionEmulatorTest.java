@@ -20,13 +20,29 @@ class InstructionEmulatorTest {
         final List<String> accesses = new ArrayList<>();
         final List<String> writes = new ArrayList<>();
         long mmioValue = 0x1122_3344_5566_7788L;
+        /** Linear addresses asked of {@link #fetchByte}, in order. */
+        final List<Long> fetched = new ArrayList<>();
 
         Ops(int... bytes) {
-            code = new byte[bytes.length];
+            this(0x1000, bytes);
+        }
+
+        /** The instruction {@code bytes} at {@code rip} (at or above 0x1000). */
+        Ops(long rip, int... bytes) {
+            int at = (int) (rip - 0x1000);
+            code = new byte[at + bytes.length];
             for (int i = 0; i < bytes.length; i++) {
-                code[i] = (byte) bytes[i];
+                code[at + i] = (byte) bytes[i];
             }
-            regs.rip = 0x1000;
+            regs.rip = rip;
+        }
+
+        /** The caller's copy of the instruction: {@code valid} bytes of it, then stale bytes. */
+        byte[] window(int valid) {
+            byte[] window = new byte[15];
+            java.util.Arrays.fill(window, (byte) 0x99);
+            System.arraycopy(code, (int) (regs.rip - 0x1000), window, 0, valid);
+            return window;
         }
 
         @Override
@@ -111,6 +127,7 @@ class InstructionEmulatorTest {
 
         @Override
         public int fetchByte(long linear) {
+            fetched.add(linear);
             return code[(int) (linear - 0x1000)];
         }
     }
@@ -141,6 +158,44 @@ class InstructionEmulatorTest {
         assertEquals(InstructionEmulator.Outcome.OK, e.emulate(or));
         assertEquals(List.of("r4@fee00000", "w4@fee00000=81"), or.accesses);
         assertEquals(0, or.regs.rflags & CpuState.ZF);
+    }
+
+    @Test
+    void theCallersInstructionBytesAreDecodedWithoutFetching() {
+        Ops ops = new Ops(0x89, 0x43, 0x10); // mov [rbx+0x10], eax
+        ops.regs.gpr[0] = 0x1234;
+        ops.regs.gpr[3] = 0xFEE0_0000L;
+        InstructionEmulator e = new InstructionEmulator(CpuModels.intel());
+        assertEquals(InstructionEmulator.Outcome.OK, e.emulate(ops, 0x1000, ops.window(3), 15));
+        assertEquals(List.of("w4@fee00010=1234"), ops.accesses);
+        assertEquals(List.of(), ops.fetched);
+        assertEquals(0x1003, ops.regs.rip);
+    }
+
+    /**
+     * Fewer bytes than the decoder may need (a fetch that stopped short) are not used: the bytes
+     * after them in the array are stale (0x99 here would make the displacement 0x99).
+     */
+    @Test
+    void aShortCopyIsNotDecodedPastItsEnd() {
+        Ops ops = new Ops(0x89, 0x43, 0x10); // mov [rbx+0x10], eax
+        ops.regs.gpr[3] = 0xFEE0_0000L;
+        InstructionEmulator e = new InstructionEmulator(CpuModels.intel());
+        assertEquals(InstructionEmulator.Outcome.OK, e.emulate(ops, 0x1000, ops.window(2), 2));
+        assertEquals(List.of("w4@fee00010=0"), ops.accesses);
+        assertEquals(List.of(0x1000L, 0x1001L, 0x1002L), ops.fetched);
+    }
+
+    /** Bytes up to the end of the page are all the decoder takes from a chunk; the rest are fetched. */
+    @Test
+    void aCopyEndingAtThePageEndServesAndTheNextPageIsFetched() {
+        Ops ops = new Ops(0x1FFEL, 0x89, 0x43, 0x10); // mov [rbx+0x10], eax, across a page boundary
+        ops.regs.gpr[3] = 0xFEE0_0000L;
+        InstructionEmulator e = new InstructionEmulator(CpuModels.intel());
+        assertEquals(InstructionEmulator.Outcome.OK, e.emulate(ops, 0x1FFE, ops.window(2), 2));
+        assertEquals(List.of("w4@fee00010=0"), ops.accesses);
+        assertEquals(List.of(0x2000L), ops.fetched);
+        assertEquals(0x2001, ops.regs.rip);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.hve.platform.dispatch;
 import dev.hve.api.Event;
 import dev.hve.api.GuestMemory;
 import dev.hve.api.Register;
-import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
@@ -13,7 +12,6 @@ import dev.hve.emulator.exec.Fault;
 import dev.hve.emulator.ops.EmulationOps;
 import dev.hve.emulator.ops.InstructionEmulator;
 import dev.hve.platform.mmio.MmioBus;
-import java.util.Arrays;
 
 /**
  * MMIO decode: an access to guest-physical space that no RAM backs is completed by decoding and
@@ -31,7 +29,8 @@ public final class MmioEmulation implements EmulationOps {
     private final GuestMemory memory;
     private final MmioBus bus;
     private final byte[] fetched = new byte[MAX_INSTRUCTION];
-    private final Segment[] segments = new Segment[SEGMENTS.length];
+    /** One instruction byte past {@link #fetched}, read through the guest's paging. */
+    private final byte[] oneByte = new byte[1];
     private int fetchedCount;
     private long fetchBase;
     private Vcpu vcpu;
@@ -45,8 +44,7 @@ public final class MmioEmulation implements EmulationOps {
     /** Emulates the instruction that made {@code exit}, leaving RIP after it, or injects its fault. */
     public void emulate(Vcpu target, VmExit.MmioAccess exit) {
         this.vcpu = target;
-        Arrays.fill(segments, null);
-        fetchBase = target.segment(SegmentRegister.CS).base() + target.register(Register.RIP);
+        fetchBase = target.segmentBase(SegmentRegister.CS) + target.register(Register.RIP);
         byte[] assist = exit.instructionBytes();
         if (assist.length > 0) {
             fetchedCount = Math.min(assist.length, MAX_INSTRUCTION);
@@ -55,7 +53,7 @@ public final class MmioEmulation implements EmulationOps {
             fetchedCount = target.readLinear(fetchBase, fetched, MAX_INSTRUCTION);
         }
         try {
-            if (emulator.emulate(this) == InstructionEmulator.Outcome.EXCEPTION) {
+            if (emulator.emulate(this, fetchBase, fetched, fetchedCount) == InstructionEmulator.Outcome.EXCEPTION) {
                 if (emulator.vector() == Fault.PF) {
                     target.setRegister(Register.CR2, emulator.faultAddress());
                 }
@@ -70,6 +68,11 @@ public final class MmioEmulation implements EmulationOps {
     @Override
     public long readGpr(int index) {
         return vcpu.register(Register.gpr(index));
+    }
+
+    @Override
+    public void readGprs(long[] destination) {
+        vcpu.readGprs(destination);
     }
 
     @Override
@@ -97,35 +100,28 @@ public final class MmioEmulation implements EmulationOps {
         vcpu.setRegister(Register.RFLAGS, value);
     }
 
+    // Segments field by field: the emulator reads four fields of six segments per instruction,
+    // and building a Segment value for each would be most of what an MMIO exit allocates.
+
     @Override
     public int segmentSelector(int segment) {
-        return segment(segment).selector();
+        return vcpu.segmentSelector(SEGMENTS[segment]);
     }
 
     @Override
     public long segmentBase(int segment) {
-        return segment(segment).base();
+        return vcpu.segmentBase(SEGMENTS[segment]);
     }
 
     @Override
     public int segmentLimit(int segment) {
-        return segment(segment).limit();
+        return vcpu.segmentLimit(SEGMENTS[segment]);
     }
 
     @Override
     public int segmentAttributes(int segment) {
-        Segment value = segment(segment);
-        return value.attributes() | (value.unusable() ? CpuState.SEGMENT_UNUSABLE : 0);
-    }
-
-    /** Segments are read once per emulated instruction: a backend builds a new value per read. */
-    private Segment segment(int index) {
-        Segment value = segments[index];
-        if (value == null) {
-            value = vcpu.segment(SEGMENTS[index]);
-            segments[index] = value;
-        }
-        return value;
+        SegmentRegister register = SEGMENTS[segment];
+        return vcpu.segmentAttributes(register) | (vcpu.segmentUnusable(register) ? CpuState.SEGMENT_UNUSABLE : 0);
     }
 
     @Override
@@ -148,7 +144,12 @@ public final class MmioEmulation implements EmulationOps {
     /** The CPL is SS.DPL, which equals CS.RPL whenever the guest runs (Intel SDM Vol. 3A §5.5). */
     @Override
     public int cpl() {
-        return segment(CpuState.SS).dpl();
+        return dpl(vcpu.segmentAttributes(SegmentRegister.SS));
+    }
+
+    /** The DPL field of {@link dev.hve.api.Segment}'s attribute layout (bits 6:5). */
+    private static int dpl(int attributes) {
+        return (attributes >> 5) & 3;
     }
 
     @Override
@@ -186,11 +187,10 @@ public final class MmioEmulation implements EmulationOps {
         if (index >= 0 && index < fetchedCount) {
             return fetched[(int) index] & 0xFF;
         }
-        byte[] one = new byte[1];
-        if (vcpu.readLinear(linear, one, 1) != 1) {
+        if (vcpu.readLinear(linear, oneByte, 1) != 1) {
             throw pageFault(linear, false);
         }
-        return one[0] & 0xFF;
+        return oneByte[0] & 0xFF;
     }
 
     private long translate(long linear, boolean write) {
@@ -204,7 +204,7 @@ public final class MmioEmulation implements EmulationOps {
     /** The guest's #PF for an access the emulated instruction could not make (SDM Vol. 3A §4.7). */
     private Fault pageFault(long linear, boolean write) {
         boolean present = write && vcpu.translateLinear(linear, false) >= 0;
-        boolean user = vcpu.segment(SegmentRegister.SS).dpl() == 3;
+        boolean user = cpl() == 3;
         int code = (present ? 1 : 0) | (write ? 2 : 0) | (user ? 4 : 0);
         return new Fault().set(Fault.PF, true, code, linear);
     }

@@ -45,25 +45,13 @@ public final class GuestStateTransfer {
         state.gdtrLimit = vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF;
         state.idtrBase = vmcb.segmentBase(VmcbLayout.IDTR);
         state.idtrLimit = vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF;
-        state.cr0 = vmcb.read64(VmcbLayout.CR0);
+        loadPaging(vmcb, state);
         state.cr2 = vmcb.read64(VmcbLayout.CR2);
-        state.cr3 = vmcb.read64(VmcbLayout.CR3);
-        state.cr4 = vmcb.read64(VmcbLayout.CR4);
         // V_INTR_MASKING is always set by this backend, so guest CR8 is V_TPR[3:0] (§15.21.4).
         state.cr8 = vmcb.read8(VmcbLayout.V_TPR) & 0xF;
-        // The backend plays a hypervisor that hides EFER.SVME, which it must keep set for VMRUN.
-        state.efer = vmcb.read64(VmcbLayout.EFER) & ~EFER_SVME;
         System.arraycopy(software.dr, 0, state.dr, 0, 4);
         state.dr[6] = vmcb.read64(VmcbLayout.DR6);
         state.dr[7] = vmcb.read64(VmcbLayout.DR7);
-        // VMRUN canonicalizes CPL: 0 in real mode, 3 in virtual-8086 mode (§15.5.1).
-        int cpl = vmcb.read8(VmcbLayout.CPL) & 3;
-        if ((state.cr0 & CpuState.CR0_PE) == 0) {
-            cpl = 0;
-        } else if ((state.rflags & CpuState.VM) != 0) {
-            cpl = 3;
-        }
-        state.cpl = cpl;
         state.star = vmcb.read64(VmcbLayout.STAR);
         state.lstar = vmcb.read64(VmcbLayout.LSTAR);
         state.cstar = vmcb.read64(VmcbLayout.CSTAR);
@@ -78,6 +66,29 @@ public final class GuestStateTransfer {
         state.tscAux = software.tscAux;
         state.interruptShadow = (vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & VintrControl.INTERRUPT_SHADOW) != 0;
         state.halted = software.halted;
+    }
+
+    /**
+     * The part of {@link #load} that the guest's page walk depends on: CR0, CR3, CR4, EFER and the
+     * CPL (the walk's user/supervisor checks). PAE PDPTEs need nothing here: on an AMD host the
+     * core reads them from guest memory on every walk instead of keeping PDPTE registers. This is
+     * what the hypervisor's translations of guest-linear addresses between runs need, at a
+     * fraction of a full load.
+     */
+    public static void loadPaging(Vmcb vmcb, CpuState state) {
+        state.cr0 = vmcb.read64(VmcbLayout.CR0);
+        state.cr3 = vmcb.read64(VmcbLayout.CR3);
+        state.cr4 = vmcb.read64(VmcbLayout.CR4);
+        // The backend plays a hypervisor that hides EFER.SVME, which it must keep set for VMRUN.
+        state.efer = vmcb.read64(VmcbLayout.EFER) & ~EFER_SVME;
+        // VMRUN canonicalizes CPL: 0 in real mode, 3 in virtual-8086 mode (§15.5.1).
+        int cpl = vmcb.read8(VmcbLayout.CPL) & 3;
+        if ((state.cr0 & CpuState.CR0_PE) == 0) {
+            cpl = 0;
+        } else if ((vmcb.read64(VmcbLayout.RFLAGS) & CpuState.VM) != 0) {
+            cpl = 3;
+        }
+        state.cpl = cpl;
     }
 
     /** #VMEXIT: the core's state into {@code vmcb} and {@code software}. */

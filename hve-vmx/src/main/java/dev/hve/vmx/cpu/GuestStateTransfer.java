@@ -35,24 +35,9 @@ final class GuestStateTransfer {
 
     static void load(Vmcs vmcs, CpuState state) {
         int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS);
-        state.cr0 = vmcs.read(VmcsField.GUEST_CR0);
-        state.cr3 = vmcs.read(VmcsField.GUEST_CR3);
-        state.cr4 = vmcs.read(VmcsField.GUEST_CR4);
+        loadPaging(vmcs, state);
         if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) != 0) {
             state.dr[7] = vmcs.read(VmcsField.GUEST_DR7);
-        }
-        if ((entry & EntryControls.LOAD_IA32_EFER) != 0) {
-            state.efer = vmcs.read(VmcsField.GUEST_IA32_EFER);
-        } else {
-            // §27.3.2.1: without "load IA32_EFER", LMA follows the IA-32e mode guest control, and LME too when paging is on.
-            boolean ia32e = (entry & EntryControls.IA32E_MODE_GUEST) != 0;
-            state.efer &= ~CpuState.EFER_LMA;
-            if (ia32e) {
-                state.efer |= CpuState.EFER_LMA;
-            }
-            if ((state.cr0 & CpuState.CR0_PG) != 0) {
-                state.efer = ia32e ? state.efer | CpuState.EFER_LME : state.efer & ~CpuState.EFER_LME;
-            }
         }
         if ((entry & EntryControls.LOAD_IA32_PAT) != 0) {
             state.pat = vmcs.read(VmcsField.GUEST_IA32_PAT);
@@ -74,12 +59,37 @@ final class GuestStateTransfer {
         state.gdtrLimit = (int) vmcs.read(VmcsField.GUEST_GDTR_LIMIT);
         state.idtrBase = vmcs.read(VmcsField.GUEST_IDTR_BASE);
         state.idtrLimit = (int) vmcs.read(VmcsField.GUEST_IDTR_LIMIT);
-        // §27.3.2.2: after VM entry the CPL is SS.DPL.
-        state.cpl = (vmcs.read32(VmcsField.GUEST_SS_AR_BYTES) >>> 5) & 3;
         int interruptibility = vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO);
         state.interruptShadow = (interruptibility & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) != 0;
         state.nmiBlocked = (interruptibility & INTERRUPTIBILITY_NMI) != 0;
         state.halted = vmcs.read32(VmcsField.GUEST_ACTIVITY_STATE) == ACTIVITY_HLT;
+    }
+
+    /**
+     * The part of {@link #load} that the guest's page walk depends on: CR0, CR3, CR4, EFER and the
+     * CPL (the walk's user/supervisor checks). It is all a hypervisor's translation of a
+     * guest-linear address between runs needs (the PDPTE registers, with EPT, come separately).
+     */
+    static void loadPaging(Vmcs vmcs, CpuState state) {
+        int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS);
+        state.cr0 = vmcs.read(VmcsField.GUEST_CR0);
+        state.cr3 = vmcs.read(VmcsField.GUEST_CR3);
+        state.cr4 = vmcs.read(VmcsField.GUEST_CR4);
+        if ((entry & EntryControls.LOAD_IA32_EFER) != 0) {
+            state.efer = vmcs.read(VmcsField.GUEST_IA32_EFER);
+        } else {
+            // §27.3.2.1: without "load IA32_EFER", LMA follows the IA-32e mode guest control, and LME too when paging is on.
+            boolean ia32e = (entry & EntryControls.IA32E_MODE_GUEST) != 0;
+            state.efer &= ~CpuState.EFER_LMA;
+            if (ia32e) {
+                state.efer |= CpuState.EFER_LMA;
+            }
+            if ((state.cr0 & CpuState.CR0_PG) != 0) {
+                state.efer = ia32e ? state.efer | CpuState.EFER_LME : state.efer & ~CpuState.EFER_LME;
+            }
+        }
+        // §27.3.2.2: after VM entry the CPL is SS.DPL.
+        state.cpl = (vmcs.read32(VmcsField.GUEST_SS_AR_BYTES) >>> 5) & 3;
     }
 
     static void save(CpuState state, Vmcs vmcs) {

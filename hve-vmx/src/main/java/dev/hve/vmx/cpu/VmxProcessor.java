@@ -37,6 +37,9 @@ public final class VmxProcessor {
     private final X86Core core;
     private final VmxGuestControls controls;
     private final GuestStateChecks guestChecks;
+    /** The VMCS whose settled control fields last passed the control checks, and when (settled changes). */
+    private Vmcs controlsVerifiedVmcs;
+    private long controlsVerifiedChanges;
     /** The VMCS whose host state last passed the host-state checks, and when (settled changes). */
     private Vmcs hostVerifiedVmcs;
     private long hostVerifiedChanges;
@@ -152,7 +155,19 @@ public final class VmxProcessor {
             lastEntryFailure = "VMRESUME with a VMCS that is not launched";
             throw vmcs.fail(VmInstructionError.VMRESUME_NONLAUNCHED_VMCS);
         }
-        String failure = ControlChecks.check(vmcs, caps);
+        // The control checks (§27.2.1) on settled fields, like the host-state checks below, need
+        // not run again while those fields are unchanged since they passed; the event-injection
+        // fields change with nearly every entry and are always checked.
+        String failure = null;
+        if (vmcs != controlsVerifiedVmcs || vmcs.settledChanges() != controlsVerifiedChanges) {
+            controlsVerifiedVmcs = null;
+            failure = ControlChecks.settledFields(vmcs, caps);
+        }
+        if (failure == null) {
+            controlsVerifiedVmcs = vmcs;
+            controlsVerifiedChanges = vmcs.settledChanges();
+            failure = ControlChecks.eventInjection(vmcs);
+        }
         if (failure != null) {
             lastEntryFailure = failure;
             throw vmcs.fail(VmInstructionError.ENTRY_INVALID_CONTROL_FIELD);
@@ -388,7 +403,10 @@ public final class VmxProcessor {
         }
     }
 
-    /** Loads the current VMCS's guest state into the core so it can walk the guest's paging. */
+    /**
+     * Loads the current VMCS's paging state into the core so it can walk the guest's paging (only
+     * that: the next VM entry loads the rest, and a monitor translating addresses needs no more).
+     */
     private void viewGuest(String operation) {
         Vmcs vmcs = requireCurrent(operation);
         controls.enter(vmcs);
@@ -397,7 +415,8 @@ public final class VmxProcessor {
         long cr0 = state.cr0;
         long cr4 = state.cr4;
         long efer = state.efer;
-        loadGuestState(vmcs, state);
+        GuestStateTransfer.loadPaging(vmcs, state);
+        loadPdpteRegisters(vmcs);
         long eptp = vmcs.read(VmcsField.EPT_POINTER);
         if (eptp != loadedEptp || cr0 != state.cr0 || cr3 != state.cr3 || cr4 != state.cr4 || efer != state.efer) {
             core.flushTlb();
@@ -413,6 +432,11 @@ public final class VmxProcessor {
      */
     private void loadGuestState(Vmcs vmcs, CpuState state) {
         GuestStateTransfer.load(vmcs, state);
+        loadPdpteRegisters(vmcs);
+    }
+
+    /** §27.3.2.4: with EPT and PAE paging, the PDPTE registers from GUEST_PDPTE0-3. */
+    private void loadPdpteRegisters(Vmcs vmcs) {
         if (usesEptPdptes(vmcs)) {
             for (int i = 0; i < 4; i++) {
                 pdptes[i] = vmcs.read(GuestStateChecks.pdpteField(i));

@@ -23,6 +23,19 @@ public final class ControlChecks {
 
     /** @return {@code null} when every check passes, else the rule that failed */
     public static String check(Vmcs vmcs, VmxCapabilities caps) {
+        String failure = settledFields(vmcs, caps);
+        return failure != null ? failure : eventInjection(vmcs);
+    }
+
+    /**
+     * The checks of {@link #check} whose inputs are all settled fields (see {@link
+     * VmcsField#rewrittenEveryExit()}): everything but the event-injection fields. Their outcome
+     * is a function of those fields alone, so while none changed ({@link Vmcs#settledChanges()})
+     * a VM entry need not repeat them.
+     *
+     * @return {@code null} when they pass, else the rule that failed
+     */
+    public static String settledFields(Vmcs vmcs, VmxCapabilities caps) {
         int pin = vmcs.read32(VmcsField.PIN_BASED_VM_EXEC_CONTROL);
         int primary = vmcs.read32(VmcsField.CPU_BASED_VM_EXEC_CONTROL);
         int secondary = secondaryControls(vmcs);
@@ -92,7 +105,7 @@ public final class ControlChecks {
         if (!msrArea(vmcs, VmcsField.VM_ENTRY_MSR_LOAD_COUNT, VmcsField.VM_ENTRY_MSR_LOAD_ADDR)) {
             return "VM-entry MSR-load address not 16-byte aligned";
         }
-        return eventInjection(vmcs, secondary);
+        return null;
     }
 
     /** The secondary controls as VM entry sees them: zero unless activated by the primary controls. */
@@ -107,12 +120,18 @@ public final class ControlChecks {
             || ((vmcs.read(address) & 0xF) == 0 && Canonical.withinPhysicalWidth(vmcs.read(address), VmxCapabilities.MAXPHYADDR));
     }
 
-    /** The checks on the VM-entry interruption-information field and its companions (§27.2.1.3). */
-    private static String eventInjection(Vmcs vmcs, int secondary) {
+    /**
+     * The checks on the VM-entry interruption-information field and its companions (§27.2.1.3),
+     * which change with nearly every entry.
+     *
+     * @return {@code null} when they pass, else the rule that failed
+     */
+    public static String eventInjection(Vmcs vmcs) {
         int info = vmcs.read32(VmcsField.VM_ENTRY_INTR_INFO_FIELD);
         if (!InterruptionInfo.valid(info)) {
             return null;
         }
+        int secondary = secondaryControls(vmcs);
         int type = InterruptionInfo.type(info);
         int vector = InterruptionInfo.vector(info);
         if (type == 1 || type == InterruptionInfo.TYPE_OTHER_EVENT) {
