@@ -23,8 +23,9 @@ import dev.hve.emulator.translate.BlockCompiler;
  * <p>All guest memory accesses go linear → (guest paging) → guest-physical →
  * {@link GuestControls#translateGuestPhysical} → host-physical {@link HostMemory}.
  *
- * <p>Flags are kept exact in {@code state().rflags} at all times (no lazy flags), so backends may
- * copy state in and out whenever {@link #run} or {@link #deliverEvent} is not executing. A core is
+ * <p>Flags are exact in {@code state().rflags} whenever {@link #run} or {@link #deliverEvent} is not
+ * executing (compiled blocks defer them only inside a run), so backends may copy state in and out
+ * then. A core is
  * not thread-safe; one thread drives it.
  */
 public final class X86Core {

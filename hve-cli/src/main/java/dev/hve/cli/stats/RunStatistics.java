@@ -3,6 +3,7 @@ package dev.hve.cli.stats;
 import dev.hve.api.ExitKind;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
+import dev.hve.emulator.translate.BlockCompiler;
 import dev.hve.platform.ExitObserver;
 import java.io.PrintStream;
 import java.util.Map;
@@ -67,6 +68,8 @@ public final class RunStatistics implements ExitObserver {
         out.printf("%-28s %14.3f%n", "wall time (s)", seconds);
         out.printf("%-28s %14.2f%n", "guest MIPS", seconds > 0 ? retiredInstructions / seconds / 1e6 : 0.0);
         out.printf("%-28s %14.3f%n", "exit handling time (s)", handlingNanos / 1e9);
+        // Process-wide: with one guest per runner process, the blocks this guest made hot.
+        out.printf("%-28s %14d%n", "blocks compiled", BlockCompiler.compiledInProcess());
     }
 
     private static String reasonLabel(long reason) {

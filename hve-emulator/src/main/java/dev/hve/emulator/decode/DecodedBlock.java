@@ -36,6 +36,8 @@ public final class DecodedBlock {
      */
     public int entries;
     public static final int NOT_TRANSLATED = Integer.MIN_VALUE;
+    /** Exits that left the block's compiled form part-way through. */
+    public int exits;
 
     void reset(long hpa, int codeSize, int page, int stamp) {
         this.hpa = hpa;
@@ -45,6 +47,7 @@ public final class DecodedBlock {
         this.count = 0;
         this.translation = null;
         this.entries = 0;
+        this.exits = 0;
     }
 
     /** Host-physical address of the first instruction. */

@@ -353,6 +353,9 @@ public final class Interpreter implements ByteSource {
             return false;
         }
         CompiledBlock compiled = (CompiledBlock) t;
+        if (b.entries < Integer.MAX_VALUE) {
+            b.entries++;
+        }
         compiledBlock = b;
         compiledEntry = rip0;
         compiledIndex = 0;
@@ -393,6 +396,25 @@ public final class Interpreter implements ByteSource {
         compiledBlock = null;
         cursorBlock = null;
     }
+
+    /**
+     * An access in the compiled block left guest mode: as {@link #compiledFault}, then the step
+     * ends through {@link #exitRequested}. A block that keeps leaving this way (an MMIO loop) is
+     * handed back to the interpreter for good, which ends such exits more cheaply: compiled code
+     * gains nothing when it stops at an exit on most runs.
+     */
+    void compiledExit(long flags) {
+        DecodedBlock b = compiledBlock;
+        compiledFault(flags);
+        exitRequested = true;
+        if (++b.exits >= EXITS_BEFORE_GIVING_UP && b.exits >= b.entries / 4) {
+            b.translation = null;
+            b.entries = DecodedBlock.NOT_TRANSLATED;
+        }
+    }
+
+    /** Exits from a compiled block before it may be handed back to the interpreter. */
+    private static final int EXITS_BEFORE_GIVING_UP = 32;
 
     /**
      * Inside a compiled block, makes RIP and the current-instruction fields ({@link #in}, its

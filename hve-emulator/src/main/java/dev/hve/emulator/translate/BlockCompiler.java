@@ -17,8 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BlockCompiler implements BlockTranslator {
 
-    /** Block entries before a block is compiled: enough to skip code that runs a few times. */
-    public static final int DEFAULT_THRESHOLD = 50;
+    /**
+     * Block entries before a block is compiled. A new class runs in HotSpot's bytecode interpreter
+     * until it is itself hot, so compiling code that runs only some hundreds of times loses: the
+     * Linux PVH boot takes 49 s at 50 (42,169 blocks compiled), 35 s at 500 (7,383) and 36 s at
+     * 2000 (3,402), against 67 s interpreted (docs/PERFORMANCE.md).
+     */
+    public static final int DEFAULT_THRESHOLD = 500;
     private static final MethodType CONSTRUCTOR = MethodType.methodType(void.class, DecodedBlock.class, int.class,
         int.class);
 

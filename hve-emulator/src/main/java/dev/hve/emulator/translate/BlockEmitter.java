@@ -109,6 +109,22 @@ final class BlockEmitter {
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, Locals.EXCEPTION);
         flags.completeSavedFlags();
+        // An exit (an access that left guest mode) ends the step through exitRequested, which the
+        // core treats exactly like the signal, without unwinding any further; a fault goes on up
+        // to be delivered.
+        Label fault = new Label();
+        mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
+        mv.visitTypeInsn(INSTANCEOF, Names.EXIT_SIGNAL);
+        mv.visitJumpInsn(IFEQ, fault);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(LLOAD, Locals.FLAGS);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledExit", "(J)V", false);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "compiledIndex", "I");
+        mv.visitInsn(IADD);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(fault);
         mv.visitVarInsn(ALOAD, Locals.IP);
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledFault", "(J)V", false);

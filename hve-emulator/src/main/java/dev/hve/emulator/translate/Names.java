@@ -9,6 +9,7 @@ final class Names {
     static final String COMPILED = "dev/hve/emulator/exec/CompiledBlock";
     static final String ALU = "dev/hve/emulator/exec/Alu";
     static final String CONDITIONS = "dev/hve/emulator/exec/Conditions";
+    static final String EXIT_SIGNAL = "dev/hve/emulator/exec/ExitSignal";
     /** The generated class: in the interpreter's package, whose helpers it calls. */
     static final String GENERATED = "dev/hve/emulator/exec/TranslatedBlock";
 
