@@ -6,8 +6,8 @@ import dev.hve.emulator.decode.BlockTranslation;
 /**
  * A decoded block compiled to JVM code ({@link BlockTranslator}): it runs the block's first
  * {@link #length} instructions with the same architectural effect as the interpreter, one after
- * the other, leaving at the first taken branch. A block whose last instruction branches back to
- * its start repeats inside the compiled code while the budget lasts.
+ * the other, leaving at the first taken branch, except that a branch back to the block's start
+ * repeats it inside the compiled code while the budget lasts.
  *
  * <p>The contract with {@link Interpreter}: {@code run} is entered with RIP at the block's first
  * instruction, no interrupt shadow, RFLAGS.TF clear and at least {@link #length} instructions of

@@ -166,11 +166,15 @@ final class BlockEmitter {
         mv.visitInsn(IADD);
     }
 
-    /** Whether the block's last instruction branches back to its start. */
+    /** Whether some branch of the block goes back to its start. */
     private boolean loopsBack() {
-        int k = length - 1;
-        int form = forms[k];
-        return (form == Form.JCC || form == Form.JMP) && isLoopBack(k, insns[k]);
+        for (int k = 0; k < length; k++) {
+            int form = forms[k];
+            if ((form == Form.JCC || form == Form.JMP) && isLoopBack(k, insns[k])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isLoopBack(int k, Instruction i) {
@@ -178,7 +182,7 @@ final class BlockEmitter {
         // The target is the entry RIP itself only if it wraps the way RIP does (branchTo masks it
         // to the operand size outside 64-bit mode, and to 16 bits for a 16-bit operand in it).
         boolean wrapsLikeRip = block.codeSize == 8 ? i.opSize != 2 : i.opSize == block.codeSize;
-        return targetOffset == 0 && wrapsLikeRip && k == length - 1;
+        return targetOffset == 0 && wrapsLikeRip;
     }
 
     /**
@@ -616,7 +620,7 @@ final class BlockEmitter {
 
     /**
      * Jcc and JMP rel. A taken branch leaves the block through the interpreter's target checks,
-     * except the back edge of a block that branches to its own start, which loops while the
+     * except a branch back to the block's own start, which loops while the
      * budget allows another full pass.
      */
     private void branch(int k, int form, Instruction i) {
@@ -649,10 +653,14 @@ final class BlockEmitter {
         }
     }
 
-    /** The back edge to the block's start: another pass if the budget has room for it. */
+    /**
+     * A back edge to the block's start from instruction {@code k} (the loop's own branch, which
+     * need not be the block's last instruction): another pass if the budget has room for a whole
+     * one.
+     */
     private void loopBack(int k) {
         mv.visitVarInsn(ILOAD, Locals.DONE);
-        op.constant(length);
+        op.constant(k + 1);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, Locals.DONE);
         Label exhausted = new Label();
@@ -666,8 +674,8 @@ final class BlockEmitter {
         mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "compiledDone", "I");
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(exhausted);
-        // DONE already counts this pass: leave as if after the instruction before the block.
-        mv.visitIincInsn(Locals.DONE, -length);
+        // DONE already counts this pass: take it back out, leave() counts it again.
+        mv.visitIincInsn(Locals.DONE, -(k + 1));
         leave(k, () -> mv.visitVarInsn(LLOAD, Locals.ENTRY));
     }
 }
