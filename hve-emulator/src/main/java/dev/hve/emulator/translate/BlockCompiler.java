@@ -69,7 +69,7 @@ public final class BlockCompiler implements BlockTranslator {
                 break;
             }
             forms[length++] = form;
-            if (form == Form.JMP) {
+            if (form == Form.JMP || form == Form.CALL || form == Form.RET) {
                 break; // nothing after an unconditional jump runs in the same pass
             }
         }

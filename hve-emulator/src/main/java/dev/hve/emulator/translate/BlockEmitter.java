@@ -270,6 +270,9 @@ final class BlockEmitter {
                 break;
             case Form.CMOVCC: cmov(i); break;
             case Form.JCC: case Form.JMP: branch(k, form, i); break;
+            case Form.PUSH_REG: case Form.POP_REG: pushPop(form, i); break;
+            case Form.CALL: call(k, i); break;
+            case Form.RET: ret(k, i); break;
             default: throw new IllegalStateException("form " + form);
         }
         if (Form.mayWrite(form, i)) {
@@ -638,12 +641,68 @@ final class BlockEmitter {
             mv.visitInsn(LADD);
             op.constant(i.opSize);
             mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "branchTo", "(JI)V", false);
-            leave(k, () -> {
-                mv.visitVarInsn(ALOAD, Locals.IP);
-                mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "nextRip", "J");
-            });
+            leave(k, this::interpreterNextRip);
         }
         mv.visitLabel(notTaken);
+    }
+
+    /** PUSH/POP of a register through the interpreter's stack helpers (SS checks, stack size). */
+    private void pushPop(int form, Instruction i) {
+        int r = (i.opcode & 7) | ((i.rex & 1) << 3);
+        int size = i.opSize;
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        if (form == Form.PUSH_REG) {
+            op.loadRegister(i, size, r);
+            op.constant(size);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "push", "(JI)V", false);
+            return;
+        }
+        op.constant(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "pop", "(I)J", false);
+        mv.visitVarInsn(LSTORE, Locals.R);
+        op.storeRegister(i, size, r, Locals.R);
+    }
+
+    /**
+     * CALL rel as the interpreter does it: the target is checked before the return address is
+     * pushed, so a bad target changes nothing. Leaves the block at the target.
+     */
+    private void call(int k, Instruction i) {
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        op.rip(block.end(k));
+        op.constant(i.imm);
+        mv.visitInsn(LADD);
+        op.constant(i.opSize);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "branchTo", "(JI)V", false);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        op.rip(block.end(k));
+        op.constant(i.opSize);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "push", "(JI)V", false);
+        leave(k, this::interpreterNextRip);
+    }
+
+    /** RET: the return address is read and checked before the stack pointer moves. */
+    private void ret(int k, Instruction i) {
+        int size = i.opSize;
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitInsn(LCONST_0);
+        op.constant(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "peek", "(JI)J", false);
+        mv.visitVarInsn(LSTORE, Locals.R);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(LLOAD, Locals.R);
+        op.constant(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "branchTo", "(JI)V", false);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        op.constant((long) size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "adjustStack", "(J)V", false);
+        leave(k, this::interpreterNextRip);
+    }
+
+    /** Pushes the next RIP a branch helper of the interpreter set. */
+    private void interpreterNextRip() {
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "nextRip", "J");
     }
 
     /** Pushes whether condition {@code cc} holds: from the pending record, or from RFLAGS. */

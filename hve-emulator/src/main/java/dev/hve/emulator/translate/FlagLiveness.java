@@ -46,7 +46,8 @@ final class FlagLiveness {
     }
 
     private static boolean isBranch(int form) {
-        return form == Form.JCC || form == Form.JMP || form == Form.EMBED_BRANCH;
+        return form == Form.JCC || form == Form.JMP || form == Form.EMBED_BRANCH || form == Form.CALL
+            || form == Form.RET;
     }
 
     /** The status flags the instruction always overwrites when it computes its flags. */

@@ -70,6 +70,14 @@ final class Form {
     static final int IMUL_RM = 26;
     /** 69/6B IMUL Gv,Ev,imm. */
     static final int IMUL_IMM = 27;
+    /** 50-57 PUSH Zv. */
+    static final int PUSH_REG = 28;
+    /** 58-5F POP Zv. */
+    static final int POP_REG = 29;
+    /** E8 CALL rel. */
+    static final int CALL = 30;
+    /** C3 RET. */
+    static final int RET = 31;
 
     private Form() {
     }
@@ -103,6 +111,9 @@ final class Form {
         }
         if (op >= 0x70 && op <= 0x7F) {
             return JCC;
+        }
+        if (op >= 0x50 && op <= 0x5F) {
+            return op < 0x58 ? PUSH_REG : POP_REG;
         }
         if (op >= 0xB0 && op <= 0xBF) {
             return MOV_IMM_REG;
@@ -147,7 +158,9 @@ final class Form {
                     return INC_DEC_RM;
                 }
                 return reg == 2 || reg == 4 ? EMBED_BRANCH : EMBED;
-            case 0xC2: case 0xC3: case 0xE0: case 0xE1: case 0xE2: case 0xE3: case 0xE8:
+            case 0xE8: return CALL;
+            case 0xC3: return RET;
+            case 0xC2: case 0xE0: case 0xE1: case 0xE2: case 0xE3:
                 return EMBED_BRANCH;
             default:
                 return EMBED;
@@ -184,8 +197,8 @@ final class Form {
         switch (form) {
             case NOP: case MOV_IMM_REG: case LEA: case ALU_ACC_IMM: case TEST_ACC_IMM: case INC_DEC_REG:
                 return false;
-            case EMBED: case EMBED_BRANCH: case JCC: case JMP:
-                return true; // branches check the target (CS limit, canonical form)
+            case EMBED: case EMBED_BRANCH: case JCC: case JMP: case CALL: case RET: case PUSH_REG: case POP_REG:
+                return true; // branches check the target (CS limit, canonical form); the stack may fault
             default:
                 return i.mod != 3;
         }
@@ -194,8 +207,8 @@ final class Form {
     /** Whether the form writes memory (so that it may have overwritten the block's own code). */
     static boolean mayWrite(int form, Instruction i) {
         switch (form) {
-            case EMBED: case EMBED_BRANCH:
-                return true;
+            case EMBED: case EMBED_BRANCH: case PUSH_REG:
+                return true; // (CALL writes too, but leaves the block anyway)
             case ALU_RM_REG: case ALU_RM_IMM:
                 return i.mod != 3 && kind(form, i) != 7;
             case INC_DEC_RM: case NOT_NEG: case SHIFT: case MOV_STORE: case MOV_IMM_RM: case SETCC:
