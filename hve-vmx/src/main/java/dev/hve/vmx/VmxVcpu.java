@@ -298,22 +298,20 @@ public final class VmxVcpu implements Vcpu {
         processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
     }
 
+    // The save area and the core both index registers by number; one block copy each way, with
+    // slot 4 (RSP) left to the VMCS: VM entry loads the core's RSP from GUEST_RSP, and the save
+    // area's slot 4 stays unused.
+
     private void loadGprs() {
         long[] core = processor.core().state().gpr;
-        for (int i = 0; i < 16; i++) {
-            if (i != 4) {
-                core[i] = gpr[i];
-            }
-        }
+        long rsp = core[4];
+        System.arraycopy(gpr, 0, core, 0, 16);
+        core[4] = rsp;
     }
 
     private void saveGprs() {
-        long[] core = processor.core().state().gpr;
-        for (int i = 0; i < 16; i++) {
-            if (i != 4) {
-                gpr[i] = core[i];
-            }
-        }
+        System.arraycopy(processor.core().state().gpr, 0, gpr, 0, 16);
+        gpr[4] = 0;
     }
 
     /** Sees every exit {@link #run} carries out itself, before it does (no record is built without one). */
