@@ -51,7 +51,7 @@ class SegmentStateRoundTripTest {
         // An unusable FS with reserved bit 8 set: VM entry ignores the other bits of an unusable segment.
         g.set(VmcsField.GUEST_FS_AR_BYTES, 0x1_0100);
         assertInstanceOf(VmExit.Cpuid.class, g.vcpu.run(100));
-        assertEquals(0x1_0000, g.field(VmcsField.GUEST_FS_AR_BYTES), "§28.3.1: reserved bits are saved as 0");
+        assertEquals(0x1_0000, g.field(VmcsField.GUEST_FS_AR_BYTES), "§28.3.2: reserved bits are saved as 0");
         g.vcpu.completeInstruction();
         g.set(VmcsField.GUEST_FS_AR_BYTES, 0x1_0100);
         assertInstanceOf(VmExit.Cpuid.class, g.vcpu.run(100));

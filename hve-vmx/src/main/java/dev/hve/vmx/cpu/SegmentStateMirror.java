@@ -22,9 +22,9 @@ import java.util.Arrays;
  * fields; and if the core still holds the same values at the next exit, saving them would write
  * every field with the value it has, so VM exit skips the writes. Either way the VMCS and the core
  * end up as the full transfer leaves them. Only a save makes the mirror current: a value the
- * monitor wrote may differ from what a save of the loaded value writes (a save clears reserved
- * access-rights bits that an unusable segment may carry, §26.3.1.2), while a saved value survives
- * its own load and save unchanged.
+ * monitor wrote may differ from what a save of the loaded value writes (a save clears the
+ * reserved access-rights bits, §28.3.2, which the entry checks of §27.3.1.2 leave alone in an
+ * unusable segment), while a saved value survives its own load and save unchanged.
  */
 final class SegmentStateMirror {
 
@@ -78,14 +78,14 @@ final class SegmentStateMirror {
             target.write(SELECTOR[s], state.segmentSelector[s]);
             target.write(BASE[s], state.segmentBase[s]);
             target.write(LIMIT[s], state.segmentLimit[s] & 0xFFFF_FFFFL);
-            // §28.3.1: bits 11:8 and 31:17 of the access rights are saved as 0.
+            // §28.3.2: bits 11:8 and 31:17 of the access rights are always saved as 0.
             target.write(ACCESS_RIGHTS[s], state.segmentAttributes[s] & 0x1_F0FFL);
         }
         target.write(VmcsField.GUEST_GDTR_BASE, state.gdtrBase);
         target.write(VmcsField.GUEST_GDTR_LIMIT, state.gdtrLimit & 0xFFFF);
         target.write(VmcsField.GUEST_IDTR_BASE, state.idtrBase);
         target.write(VmcsField.GUEST_IDTR_LIMIT, state.idtrLimit & 0xFFFF);
-        // §28.3.2: IA32_SYSENTER_CS/ESP/EIP are always saved.
+        // §28.3.1: IA32_SYSENTER_CS/ESP/EIP are always saved.
         target.write(VmcsField.GUEST_SYSENTER_CS, state.sysenterCs);
         target.write(VmcsField.GUEST_SYSENTER_ESP, state.sysenterEsp);
         target.write(VmcsField.GUEST_SYSENTER_EIP, state.sysenterEip);
