@@ -298,22 +298,19 @@ public final class VmxVcpu implements Vcpu {
         processor.passOnce(vmcs.read(VmcsField.GUEST_RIP));
     }
 
+    // The save area and the core both index registers by number: one block copy each way. RSP
+    // belongs to the VMCS (VM entry loads the core's RSP from GUEST_RSP); the save area's slot 4
+    // keeps a copy of it for readGprs.
+
     private void loadGprs() {
         long[] core = processor.core().state().gpr;
-        for (int i = 0; i < 16; i++) {
-            if (i != 4) {
-                core[i] = gpr[i];
-            }
-        }
+        long rsp = core[4];
+        System.arraycopy(gpr, 0, core, 0, 16);
+        core[4] = rsp;
     }
 
     private void saveGprs() {
-        long[] core = processor.core().state().gpr;
-        for (int i = 0; i < 16; i++) {
-            if (i != 4) {
-                gpr[i] = core[i];
-            }
-        }
+        System.arraycopy(processor.core().state().gpr, 0, gpr, 0, 16);
     }
 
     /** Sees every exit {@link #run} carries out itself, before it does (no record is built without one). */
@@ -349,11 +346,19 @@ public final class VmxVcpu implements Vcpu {
         };
     }
 
-    /** The software save area, with RSP from the VMCS. */
+    /**
+     * The software save area, with RSP from the VMCS. Slot 4 is stored over only when RSP changed
+     * since the last exit: a single store into the block just copied would make a caller's block
+     * read of it right after wait for that store (a failed store-to-load forward; MMIO emulation
+     * copies the registers so).
+     */
     @Override
     public void readGprs(long[] destination) {
         System.arraycopy(gpr, 0, destination, 0, 16);
-        destination[4] = vmcs.read(VmcsField.GUEST_RSP);
+        long rsp = vmcs.read(VmcsField.GUEST_RSP);
+        if (gpr[4] != rsp) {
+            destination[4] = rsp;
+        }
     }
 
     private long guestView(VmcsField real, VmcsField mask, VmcsField shadow) {

@@ -45,4 +45,22 @@ class GuestStateSaveTest {
         g.vcpu.setSegment(SegmentRegister.TR, new Segment(0x18, 0, 0x67, 0x89, false));
         assertEquals(0x8B, g.field(VmcsField.GUEST_TR_AR_BYTES), "a loaded TSS is busy");
     }
+
+    @Test
+    void readGprsTakesRspFromTheVmcsAfterTheMonitorChangedIt() {
+        // mov ecx,77h; cpuid (intercepted)
+        Guest g = new Guest().flat32(0xB9, 0x77, 0, 0, 0, 0x0F, 0xA2).intercept(true, 0);
+        assertInstanceOf(VmExit.Cpuid.class, g.vcpu.run(100));
+        long[] gprs = new long[16];
+        java.util.Arrays.fill(gprs, -1);
+        g.vcpu.readGprs(gprs);
+        assertEquals(0x77, gprs[1]);
+        assertEquals(Guest.STACK, gprs[4], "RSP as the exit saved it");
+        g.vcpu.setRegister(Register.RSP, 0x6000);
+        g.vcpu.readGprs(gprs);
+        assertEquals(0x6000, gprs[4], "the monitor's RSP, from the VMCS");
+        for (int r = 0; r < 16; r++) {
+            assertEquals(g.vcpu.register(Register.gpr(r)), gprs[r], "register " + r);
+        }
+    }
 }

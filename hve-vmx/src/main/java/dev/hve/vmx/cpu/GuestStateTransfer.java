@@ -1,10 +1,5 @@
 package dev.hve.vmx.cpu;
 
-import static dev.hve.vmx.vmcs.GuestSegmentFields.ACCESS_RIGHTS;
-import static dev.hve.vmx.vmcs.GuestSegmentFields.BASE;
-import static dev.hve.vmx.vmcs.GuestSegmentFields.LIMIT;
-import static dev.hve.vmx.vmcs.GuestSegmentFields.SELECTOR;
-
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.vmx.controls.EntryControls;
 import dev.hve.vmx.controls.ExitControls;
@@ -33,7 +28,7 @@ final class GuestStateTransfer {
     private GuestStateTransfer() {
     }
 
-    static void load(Vmcs vmcs, CpuState state) {
+    static void load(Vmcs vmcs, CpuState state, SegmentStateMirror segments) {
         int entry = vmcs.read32(VmcsField.VM_ENTRY_CONTROLS);
         loadPaging(vmcs, state);
         if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) != 0) {
@@ -42,23 +37,11 @@ final class GuestStateTransfer {
         if ((entry & EntryControls.LOAD_IA32_PAT) != 0) {
             state.pat = vmcs.read(VmcsField.GUEST_IA32_PAT);
         }
-        // §27.3.2.1: IA32_SYSENTER_CS/ESP/EIP are always loaded from the guest-state area.
-        state.sysenterCs = vmcs.read(VmcsField.GUEST_SYSENTER_CS);
-        state.sysenterEsp = vmcs.read(VmcsField.GUEST_SYSENTER_ESP);
-        state.sysenterEip = vmcs.read(VmcsField.GUEST_SYSENTER_EIP);
+        // Segment registers, GDTR, IDTR and the SYSENTER MSRs (§27.3.2.1-27.3.2.2).
+        segments.load(vmcs, state);
         state.gpr[4] = vmcs.read(VmcsField.GUEST_RSP);
         state.rip = vmcs.read(VmcsField.GUEST_RIP);
         state.rflags = vmcs.read(VmcsField.GUEST_RFLAGS);
-        for (int s = 0; s < 8; s++) {
-            state.segmentSelector[s] = (int) vmcs.read(SELECTOR[s]);
-            state.segmentBase[s] = vmcs.read(BASE[s]);
-            state.segmentLimit[s] = (int) vmcs.read(LIMIT[s]);
-            state.segmentAttributes[s] = vmcs.read32(ACCESS_RIGHTS[s]);
-        }
-        state.gdtrBase = vmcs.read(VmcsField.GUEST_GDTR_BASE);
-        state.gdtrLimit = (int) vmcs.read(VmcsField.GUEST_GDTR_LIMIT);
-        state.idtrBase = vmcs.read(VmcsField.GUEST_IDTR_BASE);
-        state.idtrLimit = (int) vmcs.read(VmcsField.GUEST_IDTR_LIMIT);
         int interruptibility = vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO);
         state.interruptShadow = (interruptibility & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) != 0;
         state.nmiBlocked = (interruptibility & INTERRUPTIBILITY_NMI) != 0;
@@ -92,7 +75,7 @@ final class GuestStateTransfer {
         state.cpl = (vmcs.read32(VmcsField.GUEST_SS_AR_BYTES) >>> 5) & 3;
     }
 
-    static void save(CpuState state, Vmcs vmcs) {
+    static void save(CpuState state, Vmcs vmcs, SegmentStateMirror segments) {
         int exit = vmcs.read32(VmcsField.VM_EXIT_CONTROLS);
         vmcs.write(VmcsField.GUEST_CR0, state.cr0);
         vmcs.write(VmcsField.GUEST_CR3, state.cr3);
@@ -103,10 +86,6 @@ final class GuestStateTransfer {
         if ((exit & ExitControls.SAVE_IA32_PAT) != 0) {
             vmcs.write(VmcsField.GUEST_IA32_PAT, state.pat);
         }
-        // §28.3.2: IA32_SYSENTER_CS/ESP/EIP are always saved.
-        vmcs.write(VmcsField.GUEST_SYSENTER_CS, state.sysenterCs);
-        vmcs.write(VmcsField.GUEST_SYSENTER_ESP, state.sysenterEsp);
-        vmcs.write(VmcsField.GUEST_SYSENTER_EIP, state.sysenterEip);
         if ((exit & ExitControls.SAVE_IA32_EFER) != 0) {
             vmcs.write(VmcsField.GUEST_IA32_EFER, state.efer);
         }
@@ -119,16 +98,8 @@ final class GuestStateTransfer {
         vmcs.write(VmcsField.GUEST_RSP, state.gpr[4]);
         vmcs.write(VmcsField.GUEST_RIP, state.rip);
         vmcs.write(VmcsField.GUEST_RFLAGS, state.rflags);
-        for (int s = 0; s < 8; s++) {
-            vmcs.write(SELECTOR[s], state.segmentSelector[s]);
-            vmcs.write(BASE[s], state.segmentBase[s]);
-            vmcs.write(LIMIT[s], state.segmentLimit[s] & 0xFFFF_FFFFL);
-            vmcs.write(ACCESS_RIGHTS[s], state.segmentAttributes[s] & 0x1_F0FFL);
-        }
-        vmcs.write(VmcsField.GUEST_GDTR_BASE, state.gdtrBase);
-        vmcs.write(VmcsField.GUEST_GDTR_LIMIT, state.gdtrLimit & 0xFFFF);
-        vmcs.write(VmcsField.GUEST_IDTR_BASE, state.idtrBase);
-        vmcs.write(VmcsField.GUEST_IDTR_LIMIT, state.idtrLimit & 0xFFFF);
+        // Segment registers, GDTR, IDTR and the SYSENTER MSRs (§28.3.1-28.3.2).
+        segments.save(state, vmcs);
         int interruptibility = 0;
         if (state.interruptShadow) {
             // The core keeps one shadow flag; with IF set it can only be an STI shadow's equivalent.

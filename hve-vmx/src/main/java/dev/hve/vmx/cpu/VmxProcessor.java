@@ -45,6 +45,8 @@ public final class VmxProcessor {
     private long hostVerifiedChanges;
     /** The PDPTE registers on their way between the VMCS and the core. */
     private final long[] pdptes = new long[4];
+    /** The segment state last saved to a VMCS, so unchanged segments are not saved and loaded field by field. */
+    private final SegmentStateMirror segmentMirror = new SegmentStateMirror();
     private Vmcs current;
     private String lastEntryFailure;
     private boolean hostNmiPending;
@@ -362,7 +364,7 @@ public final class VmxProcessor {
     /** §28.3-28.5: save guest state, update entry controls, and return to the host. */
     private void exitToHost(Vmcs vmcs, CpuState state, long remainingTimer) {
         controls.disarm();
-        GuestStateTransfer.save(state, vmcs);
+        GuestStateTransfer.save(state, vmcs, segmentMirror);
         savePdptes(vmcs);
         int failedMsr = MsrAreas.storeOnExit(vmcs, core, memory, tsc());
         if (failedMsr != 0) {
@@ -376,6 +378,7 @@ public final class VmxProcessor {
         // §28.2: every VM exit clears the valid bit of the VM-entry interruption-information field.
         vmcs.write(VmcsField.VM_ENTRY_INTR_INFO_FIELD,
             vmcs.read(VmcsField.VM_ENTRY_INTR_INFO_FIELD) & ~(long) InterruptionInfo.VALID & 0xFFFF_FFFFL);
+        segmentMirror.saved(vmcs);
     }
 
     /**
@@ -431,7 +434,7 @@ public final class VmxProcessor {
      * core loads them from the table CR3 names, as the SDM says for that case.
      */
     private void loadGuestState(Vmcs vmcs, CpuState state) {
-        GuestStateTransfer.load(vmcs, state);
+        GuestStateTransfer.load(vmcs, state, segmentMirror);
         loadPdpteRegisters(vmcs);
     }
 

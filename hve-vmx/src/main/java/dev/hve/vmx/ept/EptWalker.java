@@ -27,6 +27,8 @@ public final class EptWalker {
     private final int maxPhyAddr;
     private final long highReserved;
     private final long addressMask;
+    /** See {@link #reservedBits}. */
+    private final long[] reserved;
     private long lastPermissions;
 
     public EptWalker(HostMemory memory, long eptVpidCap, int maxPhyAddr) {
@@ -35,6 +37,7 @@ public final class EptWalker {
         this.maxPhyAddr = maxPhyAddr;
         this.highReserved = EptEntry.reservedHighBits(maxPhyAddr);
         this.addressMask = EptEntry.addressMask(maxPhyAddr);
+        this.reserved = reservedBits(highReserved, eptVpidCap);
     }
 
     public EptWalker(HostMemory memory) {
@@ -107,32 +110,31 @@ public final class EptWalker {
 
     /** The conditions of §29.3.3.1, "EPT Misconfigurations", for a present entry. */
     private boolean misconfigured(long entry, int level, boolean large, boolean leaf) {
-        if ((entry & EptEntry.READ) == 0 && (entry & EptEntry.WRITE) != 0) {
+        if ((entry & EptEntry.READ) == 0 && ((entry & EptEntry.WRITE) != 0
+            || ((entry & EptEntry.EXECUTE) != 0 && (capabilities & VmxCapabilities.EPT_EXECUTE_ONLY) == 0))) {
             return true;
         }
-        if ((entry & EptEntry.READ) == 0 && (entry & EptEntry.EXECUTE) != 0
-            && (capabilities & VmxCapabilities.EPT_EXECUTE_ONLY) == 0) {
-            return true;
-        }
-        if ((entry & highReserved) != 0) {
-            return true;
-        }
-        long reserved = switch (level) {
-            case 4 -> PML4E_RESERVED;
-            case 3 -> large ? PDPTE_1G_RESERVED : TABLE_RESERVED;
-            case 2 -> large ? PDE_2M_RESERVED : TABLE_RESERVED;
-            default -> 0;
-        };
-        if ((entry & reserved) != 0) {
-            return true;
-        }
-        if (large && level == 3 && (capabilities & VmxCapabilities.EPT_1GB_PAGES) == 0) {
-            return true;
-        }
-        if (large && level == 2 && (capabilities & VmxCapabilities.EPT_2MB_PAGES) == 0) {
+        if ((entry & reserved[2 * level + (large ? 1 : 0)]) != 0) {
             return true;
         }
         return leaf && !EptEntry.validMemoryType(EptEntry.memoryType(entry));
+    }
+
+    /**
+     * For each level (index {@code 2 * level}, plus 1 for a large page): the bits that make a
+     * present entry misconfigured, the address bits beyond MAXPHYADDR included. A large page the
+     * processor does not support (IA32_VMX_EPT_VPID_CAP bits 16 and 17) is misconfigured whatever
+     * it holds: all bits.
+     */
+    private static long[] reservedBits(long highReserved, long capabilities) {
+        long[] masks = new long[10];
+        masks[2 * 4] = highReserved | PML4E_RESERVED;
+        masks[2 * 3] = highReserved | TABLE_RESERVED;
+        masks[2 * 3 + 1] = (capabilities & VmxCapabilities.EPT_1GB_PAGES) == 0 ? -1L : highReserved | PDPTE_1G_RESERVED;
+        masks[2 * 2] = highReserved | TABLE_RESERVED;
+        masks[2 * 2 + 1] = (capabilities & VmxCapabilities.EPT_2MB_PAGES) == 0 ? -1L : highReserved | PDE_2M_RESERVED;
+        masks[2] = highReserved;
+        return masks;
     }
 
     /** §29.3.4, "Accessed and Dirty Flags for EPT": A in every entry used, D in the leaf of a write. */

@@ -78,6 +78,23 @@ class EptWalkerTest {
     }
 
     @Test
+    void largePagesTheCapabilitiesDoNotReportAreMisconfigurations() {
+        long two = target(2L << 20, 2L << 20);
+        EptBuilder ept = new EptBuilder(memory, true).map(0x20_0000, two, 2L << 20);
+        long pdpte = ept.entryFor(0x4000_0000L, 3);
+        memory.write64(pdpte, EptEntry.leaf(0x4000_0000L, EptEntry.RWX, EptEntry.WB, true));
+        long eptp = EptPointer.of(ept.pml4(), false);
+        long caps = new VmxCapabilities().eptVpidCap();
+        EptWalker no2m = new EptWalker(memory, caps & ~VmxCapabilities.EPT_2MB_PAGES, VmxCapabilities.MAXPHYADDR);
+        EptWalker no1g = new EptWalker(memory, caps & ~VmxCapabilities.EPT_1GB_PAGES, VmxCapabilities.MAXPHYADDR);
+        // IA32_VMX_EPT_VPID_CAP bits 16 and 17 (§29.3.3.1): a PS=1 entry at an unsupported level.
+        assertEquals(EptWalker.MISCONFIGURATION, no2m.translate(eptp, 0x21_0000, R));
+        assertEquals(0x4000_0000L, no2m.translate(eptp, 0x4000_0000L, R), "1 GiB pages still supported");
+        assertEquals(EptWalker.MISCONFIGURATION, no1g.translate(eptp, 0x4000_0000L, R));
+        assertEquals(two + 0x1_0000, no1g.translate(eptp, 0x21_0000, R), "2 MiB pages still supported");
+    }
+
+    @Test
     void reservedMemoryTypesAreMisconfigurations() {
         for (int type : new int[] {2, 3, 7}) {
             EptBuilder ept = new EptBuilder(memory, false).map(0x9000, target(4096, 4096), 4096, EptEntry.RWX, type);
