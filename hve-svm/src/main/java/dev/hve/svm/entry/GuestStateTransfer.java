@@ -21,6 +21,15 @@ public final class GuestStateTransfer {
 
     /** VMRUN: the guest state of {@code vmcb} and {@code software} into {@code state}. */
     public static void load(Vmcb vmcb, SoftwareSaveArea software, CpuState state) {
+        load(vmcb, software, state, new SegmentImage());
+    }
+
+    /**
+     * As {@link #load(Vmcb, SoftwareSaveArea, CpuState)}, keeping the segment slots read in
+     * {@code image} for the {@link #save(CpuState, Vmcb, SoftwareSaveArea, SegmentImage) save}
+     * at the following #VMEXIT.
+     */
+    public static void load(Vmcb vmcb, SoftwareSaveArea software, CpuState state, SegmentImage image) {
         long[] gpr = state.gpr;
         System.arraycopy(software.gpr, 0, gpr, 0, 16);
         gpr[0] = vmcb.read64(VmcbLayout.RAX);
@@ -30,17 +39,22 @@ public final class GuestStateTransfer {
         state.rflags = vmcb.read64(VmcbLayout.RFLAGS) | CpuState.FIXED_ONE;
         for (int s = CpuState.ES; s <= CpuState.TR; s++) {
             int slot = VmcbLayout.segment(s);
-            int attrib = vmcb.segmentAttrib(slot);
+            long word = vmcb.segmentWord(slot);
+            long base = vmcb.segmentBase(slot);
+            image.word[s] = word;
+            image.base[s] = base;
+            int attrib = (int) (word >>> 16) & 0xFFFF;
             int attributes = SegmentAttrib.fromVmcb(attrib);
             // SVM has no "unusable" flag: a segment whose P bit is clear is one.
             if ((attrib & ATTRIB_P) == 0 && s != CpuState.CS) {
                 attributes |= CpuState.SEGMENT_UNUSABLE;
             }
-            state.segmentSelector[s] = vmcb.segmentSelector(slot);
+            state.segmentSelector[s] = (int) word & 0xFFFF;
             state.segmentAttributes[s] = attributes;
-            state.segmentLimit[s] = vmcb.segmentLimit(slot);
-            state.segmentBase[s] = vmcb.segmentBase(slot);
+            state.segmentLimit[s] = (int) (word >>> 32);
+            state.segmentBase[s] = base;
         }
+        image.valid = true;
         state.gdtrBase = vmcb.segmentBase(VmcbLayout.GDTR);
         state.gdtrLimit = vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF;
         state.idtrBase = vmcb.segmentBase(VmcbLayout.IDTR);
@@ -93,6 +107,15 @@ public final class GuestStateTransfer {
 
     /** #VMEXIT: the core's state into {@code vmcb} and {@code software}. */
     public static void save(CpuState state, Vmcb vmcb, SoftwareSaveArea software) {
+        save(state, vmcb, software, new SegmentImage());
+    }
+
+    /**
+     * As {@link #save(CpuState, Vmcb, SoftwareSaveArea)}; a segment slot whose value equals what
+     * {@code image} says the VMCB holds since the last load is not rewritten (see
+     * {@link SegmentImage}). The image is used up: the next save needs a new load.
+     */
+    public static void save(CpuState state, Vmcb vmcb, SoftwareSaveArea software, SegmentImage image) {
         long[] gpr = state.gpr;
         System.arraycopy(gpr, 0, software.gpr, 0, 16);
         vmcb.write64(VmcbLayout.RAX, gpr[0]);
@@ -105,9 +128,17 @@ public final class GuestStateTransfer {
             if ((attributes & CpuState.SEGMENT_UNUSABLE) != 0) {
                 attrib &= ~ATTRIB_P;
             }
-            vmcb.setSegment(VmcbLayout.segment(s), state.segmentSelector[s], attrib, state.segmentLimit[s],
-                state.segmentBase[s]);
+            long word = Vmcb.packSegmentWord(state.segmentSelector[s], attrib, state.segmentLimit[s]);
+            long base = state.segmentBase[s];
+            int slot = VmcbLayout.segment(s);
+            if (!image.valid || word != image.word[s]) {
+                vmcb.setSegmentWord(slot, word);
+            }
+            if (!image.valid || base != image.base[s]) {
+                vmcb.write64(slot + VmcbLayout.SEGMENT_BASE, base);
+            }
         }
+        image.valid = false;
         vmcb.write32(VmcbLayout.GDTR + VmcbLayout.SEGMENT_LIMIT, state.gdtrLimit & 0xFFFF);
         vmcb.write64(VmcbLayout.GDTR + VmcbLayout.SEGMENT_BASE, state.gdtrBase);
         vmcb.write32(VmcbLayout.IDTR + VmcbLayout.SEGMENT_LIMIT, state.idtrLimit & 0xFFFF);

@@ -153,6 +153,26 @@ public final class Vmcb {
         return read64(slot + VmcbLayout.SEGMENT_BASE);
     }
 
+    /**
+     * The first eight bytes of a segment slot in one access: selector in bits 15:0, attrib in
+     * 31:16, limit in 63:32 (Table B-2 puts the three words side by side, little-endian). The
+     * world switch moves every segment on each VMRUN and #VMEXIT; one 64-bit access instead of
+     * three narrow ones is the same bytes at a third of the cost.
+     */
+    public long segmentWord(int slot) {
+        return read64(slot + VmcbLayout.SEGMENT_SELECTOR);
+    }
+
+    /** Writes the word {@link #segmentWord} reads. */
+    public void setSegmentWord(int slot, long word) {
+        write64(slot + VmcbLayout.SEGMENT_SELECTOR, word);
+    }
+
+    /** Packs selector, attrib and limit as {@link #segmentWord} holds them. */
+    public static long packSegmentWord(int selector, int attrib, int limit) {
+        return (selector & 0xFFFFL) | (attrib & 0xFFFFL) << 16 | (limit & 0xFFFF_FFFFL) << 32;
+    }
+
     public void setSegment(int slot, int selector, int attrib, int limit, long segmentBase) {
         write16(slot + VmcbLayout.SEGMENT_SELECTOR, selector);
         write16(slot + VmcbLayout.SEGMENT_ATTRIB, attrib);
