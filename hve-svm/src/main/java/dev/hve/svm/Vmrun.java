@@ -100,6 +100,7 @@ final class Vmrun {
         loadGuestState();
         try {
             enterGuest(budget);
+            controls.completeExitRecord();
         } finally {
             GuestStateTransfer.save(core.state(), vmcb, software, segments);
         }

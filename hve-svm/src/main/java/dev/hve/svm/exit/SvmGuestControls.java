@@ -96,6 +96,14 @@ public final class SvmGuestControls implements GuestControls {
         nestedTlb.flush();
     }
 
+    /**
+     * #VMEXIT: the parts of the record written once guest execution has stopped (the
+     * decode-assist bytes, see {@link ExitRecorder#requestInstructionBytes}).
+     */
+    public void completeExitRecord() {
+        recorder.complete();
+    }
+
     /** True once a hook has recorded a #VMEXIT during the current VMRUN. */
     public boolean exited() {
         return recorder.exited();
@@ -204,7 +212,7 @@ public final class SvmGuestControls implements GuestControls {
         recorder.record(SvmExitCode.VMEXIT_NPF, errorCode, guestPhysical, 0);
         // A fault on the fetch itself leaves nothing to report (§15.33: zero bytes fetched).
         if (kind != NptWalker.FETCH) {
-            recorder.storeInstructionBytes();
+            recorder.requestInstructionBytes();
         }
         return -1;
     }
@@ -413,7 +421,7 @@ public final class SvmGuestControls implements GuestControls {
         recorder.record(SvmExitCode.exception(vector), hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0,
             vector == 14 ? faultAddress : 0, instructionCaused(vector) ? nextRip(core.instructionLength()) : 0);
         if (vector == 14) {
-            recorder.storeInstructionBytes();
+            recorder.requestInstructionBytes();
         }
         return true;
     }
