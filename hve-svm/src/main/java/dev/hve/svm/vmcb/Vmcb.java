@@ -122,12 +122,20 @@ public final class Vmcb {
         memory.write(base + field.offset(), field.width(), (container & ~mask) | ((value << field.bitShift()) & mask));
     }
 
+    /** Copies {@code length} bytes from the page at {@code offset}: one array copy, as every field access. */
     public void readBytes(int offset, byte[] destination, int length) {
-        memory.readBytes(base + offset, destination, 0, length);
+        System.arraycopy(page, pageOffset + checkRange(offset, length), destination, 0, length);
     }
 
     public void writeBytes(int offset, byte[] source, int length) {
-        memory.writeBytes(base + offset, source, 0, length);
+        System.arraycopy(source, 0, page, pageOffset + checkRange(offset, length), length);
+    }
+
+    private static int checkRange(int offset, int length) {
+        if (length < 0 || offset < 0 || offset > VmcbLayout.SIZE - length) {
+            throw new IndexOutOfBoundsException("VMCB bytes 0x" + Integer.toHexString(offset) + "+" + length);
+        }
+        return offset;
     }
 
     /** Zeroes the whole page. */
