@@ -122,13 +122,22 @@ public final class Vmcb {
         memory.write(base + field.offset(), field.width(), (container & ~mask) | ((value << field.bitShift()) & mask));
     }
 
-    /** Copies {@code length} bytes from the page at {@code offset}: one array copy, as every field access. */
+    /**
+     * Copies {@code length} bytes from the page at {@code offset}, byte by byte: the only byte
+     * runs in a VMCB are the 15 decode-assist bytes, too short to pay for an arraycopy stub.
+     */
     public void readBytes(int offset, byte[] destination, int length) {
-        System.arraycopy(page, pageOffset + checkRange(offset, length), destination, 0, length);
+        int from = pageOffset + checkRange(offset, length);
+        for (int i = 0; i < length; i++) {
+            destination[i] = page[from + i];
+        }
     }
 
     public void writeBytes(int offset, byte[] source, int length) {
-        System.arraycopy(source, 0, page, pageOffset + checkRange(offset, length), length);
+        int to = pageOffset + checkRange(offset, length);
+        for (int i = 0; i < length; i++) {
+            page[to + i] = source[i];
+        }
     }
 
     private static int checkRange(int offset, int length) {
