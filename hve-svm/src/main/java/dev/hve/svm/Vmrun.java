@@ -6,6 +6,7 @@ import dev.hve.emulator.X86Core;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.svm.cpu.HostFeatures;
 import dev.hve.svm.entry.GuestStateTransfer;
+import dev.hve.svm.entry.SegmentImage;
 import dev.hve.svm.entry.SoftwareSaveArea;
 import dev.hve.svm.entry.VmrunChecks;
 import dev.hve.svm.event.EventInj;
@@ -35,6 +36,7 @@ final class Vmrun {
     private final SvmGuestControls controls;
     private final HostFeatures features;
     private final SoftwareSaveArea software;
+    private final SegmentImage segments = new SegmentImage();
     private String lastFailure;
     private boolean interruptedSoftwareException;
     private int interruptedInstructionLength;
@@ -98,8 +100,9 @@ final class Vmrun {
         loadGuestState();
         try {
             enterGuest(budget);
+            controls.completeExitRecord();
         } finally {
-            GuestStateTransfer.save(core.state(), vmcb, software);
+            GuestStateTransfer.save(core.state(), vmcb, software, segments);
         }
         return vmcb.read64(VmcbLayout.EXITCODE);
     }
@@ -110,7 +113,7 @@ final class Vmrun {
      */
     void loadGuestState() {
         flushTlbIfNeeded();
-        GuestStateTransfer.load(vmcb, software, core.state());
+        GuestStateTransfer.load(vmcb, software, core.state(), segments);
     }
 
     /**
@@ -239,6 +242,7 @@ final class Vmrun {
             || (state.efer | (1L << 12)) != vmcb.read64(VmcbLayout.EFER);
         if (flush) {
             core.flushTlb();
+            controls.flushNestedTlb();
             lastNcr3 = nCr3;
         }
     }

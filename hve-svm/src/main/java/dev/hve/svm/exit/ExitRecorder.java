@@ -17,6 +17,8 @@ final class ExitRecorder {
     private final byte[] instructionBytes = new byte[VmcbLayout.GUEST_INSTRUCTION_BYTES_MAX];
     private X86Core core;
     private boolean exited;
+    /** The exit recorded provides decode-assist bytes, still to be fetched. */
+    private boolean instructionBytesPending;
 
     ExitRecorder(Vmcb vmcb, HostFeatures features) {
         this.vmcb = vmcb;
@@ -30,6 +32,7 @@ final class ExitRecorder {
     /** VMRUN: no exit recorded yet. */
     void reset() {
         exited = false;
+        instructionBytesPending = false;
     }
 
     boolean exited() {
@@ -50,6 +53,28 @@ final class ExitRecorder {
         vmcb.write64(VmcbLayout.NRIP, features.nrips() ? nextRip : 0);
         vmcb.write8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED, 0);
         exited = true;
+        instructionBytesPending = false;
+    }
+
+    /**
+     * The exit just recorded is one that reports the instruction's bytes (a nested page fault on
+     * a data access, an intercepted #PF). They are fetched by {@link #complete} when the #VMEXIT
+     * completes, not here, deep inside the core's faulting access: nothing executes between the
+     * two points (the faulting instruction is abandoned with RIP at it), so CS:RIP, the guest's
+     * paging and its memory are the same, and so are the bytes. Keeping the fetch (a second
+     * guest page walk) off the core's memory path keeps that path small enough for the JIT to
+     * compile the exit as a jump rather than an exception unwind.
+     */
+    void requestInstructionBytes() {
+        instructionBytesPending = features.decodeAssists();
+    }
+
+    /** #VMEXIT: completes the record with the decode-assist bytes, if the exit provides them. */
+    void complete() {
+        if (instructionBytesPending) {
+            instructionBytesPending = false;
+            storeInstructionBytes();
+        }
     }
 
     /**
@@ -57,10 +82,7 @@ final class ExitRecorder {
      * fetched from CS:RIP through the guest's paging, in the VMCB. Fewer bytes are reported when
      * the fetch runs into an unmapped page.
      */
-    void storeInstructionBytes() {
-        if (!features.decodeAssists()) {
-            return;
-        }
+    private void storeInstructionBytes() {
         int fetched = core.instructionBytes(instructionBytes);
         vmcb.write8(VmcbLayout.GUEST_INSTRUCTION_BYTES_FETCHED, fetched);
         vmcb.writeBytes(VmcbLayout.GUEST_INSTRUCTION_BYTES, instructionBytes, fetched);

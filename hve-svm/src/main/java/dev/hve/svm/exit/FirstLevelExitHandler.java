@@ -130,7 +130,7 @@ public final class FirstLevelExitHandler {
     }
 
     private static VmExit nestedPageFault(Vmcb vmcb, GuestRam ram, long info1, long info2) {
-        if (ram.blocks().hostAddress(info2) >= 0) {
+        if (ram.isRam(info2)) {
             throw new IllegalStateException(String.format(
                 "#VMEXIT(NPF) on RAM at GPA 0x%x, EXITINFO1 0x%x: the nested page tables are inconsistent", info2, info1));
         }

@@ -10,6 +10,7 @@ import dev.hve.svm.cpu.HostFeatures;
 import dev.hve.svm.intercept.InterceptBits;
 import dev.hve.svm.intercept.Iopm;
 import dev.hve.svm.intercept.Msrpm;
+import dev.hve.svm.npt.NestedTlb;
 import dev.hve.svm.npt.NpfErrorCode;
 import dev.hve.svm.npt.NptWalker;
 import dev.hve.svm.vmcb.VintrControl;
@@ -34,6 +35,7 @@ public final class SvmGuestControls implements GuestControls {
     private final Vmcb vmcb;
     private final HostMemory memory;
     private final NptWalker walker;
+    private final NestedTlb nestedTlb = new NestedTlb();
     private final HostFeatures features;
     private final ExitRecorder recorder;
     private X86Core core;
@@ -84,6 +86,22 @@ public final class SvmGuestControls implements GuestControls {
         vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL);
         pauseFilterCount = features.pauseFilter() ? vmcb.read16(VmcbLayout.PAUSE_FILTER_COUNT) : 0;
         recorder.reset();
+    }
+
+    /**
+     * Drops the cached nested translations ({@link NestedTlb}): with the core's TLB, on a
+     * TLB_CONTROL flush, a new N_CR3, or paging state the hypervisor changed between runs.
+     */
+    public void flushNestedTlb() {
+        nestedTlb.flush();
+    }
+
+    /**
+     * #VMEXIT: the parts of the record written once guest execution has stopped (the
+     * decode-assist bytes, see {@link ExitRecorder#requestInstructionBytes}).
+     */
+    public void completeExitRecord() {
+        recorder.complete();
     }
 
     /** True once a hook has recorded a #VMEXIT during the current VMRUN. */
@@ -172,9 +190,17 @@ public final class SvmGuestControls implements GuestControls {
         }
         int kind = (access & ACCESS_EXECUTE) != 0 ? NptWalker.FETCH
             : (access & ACCESS_WRITE) != 0 ? NptWalker.WRITE : NptWalker.READ;
+        long cached = nestedTlb.lookup(nCr3, guestPhysical, kind);
+        if (cached >= 0) {
+            return cached;
+        }
         boolean peek = (access & ACCESS_PEEK) != 0;
         long result = walker.walk(nCr3, guestPhysical, kind, !peek);
         if (result >= 0) {
+            // A peek sets no accessed or dirty bit, so only a real access may fill the TLB.
+            if (!peek) {
+                nestedTlb.fill(nCr3, guestPhysical, kind, result);
+            }
             return result;
         }
         if (peek) {
@@ -186,7 +212,7 @@ public final class SvmGuestControls implements GuestControls {
         recorder.record(SvmExitCode.VMEXIT_NPF, errorCode, guestPhysical, 0);
         // A fault on the fetch itself leaves nothing to report (§15.33: zero bytes fetched).
         if (kind != NptWalker.FETCH) {
-            recorder.storeInstructionBytes();
+            recorder.requestInstructionBytes();
         }
         return -1;
     }
@@ -395,7 +421,7 @@ public final class SvmGuestControls implements GuestControls {
         recorder.record(SvmExitCode.exception(vector), hasErrorCode ? errorCode & 0xFFFF_FFFFL : 0,
             vector == 14 ? faultAddress : 0, instructionCaused(vector) ? nextRip(core.instructionLength()) : 0);
         if (vector == 14) {
-            recorder.storeInstructionBytes();
+            recorder.requestInstructionBytes();
         }
         return true;
     }

@@ -12,8 +12,18 @@ import java.util.List;
  */
 public final class GuestRam {
 
+    private static final long PAGE = MemoryMap.PAGE_SIZE - 1;
+    private static final long NONE = -1;
+
     private final MemoryMap map;
     private final GuestRamBlocks blocks;
+    /**
+     * The page {@link #isRam} last answered for, with the answer in bit 0 (page-aligned, so the
+     * bit is free), or {@link #NONE}. MMIO emulation asks about the same device page at every
+     * access; regions are page-aligned ({@link MemoryMap.Region}), so the answer holds for the
+     * whole page, and the layout never changes. One long, so racing vCPUs see a whole answer.
+     */
+    private volatile long lastPage = NONE;
 
     private GuestRam(MemoryMap map, GuestRamBlocks blocks) {
         this.map = map;
@@ -47,5 +57,17 @@ public final class GuestRam {
 
     public GuestRamBlocks blocks() {
         return blocks;
+    }
+
+    /** Whether {@code guestPhysical} is RAM in this layout (not MMIO). */
+    public boolean isRam(long guestPhysical) {
+        long page = guestPhysical & ~PAGE;
+        long last = lastPage;
+        if (last != NONE && (last & ~PAGE) == page) {
+            return (last & 1) != 0;
+        }
+        boolean ram = blocks.hostAddress(guestPhysical) >= 0;
+        lastPage = page | (ram ? 1 : 0);
+        return ram;
     }
 }

@@ -38,6 +38,6 @@ public final class RamGuestMemory implements GuestMemory {
 
     @Override
     public boolean isRam(long guestPhysical) {
-        return layout.get().blocks().hostAddress(guestPhysical) >= 0;
+        return layout.get().isRam(guestPhysical);
     }
 }

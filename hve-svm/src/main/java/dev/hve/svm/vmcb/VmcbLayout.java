@@ -128,18 +128,17 @@ public final class VmcbLayout {
     public static final int LASTEXCPFROM = 0x688;
     public static final int LASTEXCPTO = 0x690;
 
-    /** The save-area slot of segment register {@code index} (ES=0 ... GS=5, LDTR=6, TR=7). */
+    /** The save-area slots of the segment registers, by index (ES=0 ... GS=5, LDTR=6, TR=7). */
+    private static final int[] SEGMENT_SLOTS = {ES, CS, SS, DS, FS, GS, LDTR, TR};
+
+    /**
+     * The save-area slot of segment register {@code index} (ES=0 ... GS=5, LDTR=6, TR=7). A table
+     * rather than a switch: the world switch looks up every slot on each VMRUN and #VMEXIT.
+     */
     public static int segment(int index) {
-        return switch (index) {
-            case 0 -> ES;
-            case 1 -> CS;
-            case 2 -> SS;
-            case 3 -> DS;
-            case 4 -> FS;
-            case 5 -> GS;
-            case 6 -> LDTR;
-            case 7 -> TR;
-            default -> throw new IllegalArgumentException("segment " + index);
-        };
+        if (index < 0 || index >= SEGMENT_SLOTS.length) {
+            throw new IllegalArgumentException("segment " + index);
+        }
+        return SEGMENT_SLOTS[index];
     }
 }

@@ -45,6 +45,17 @@ class NptTest {
     }
 
     @Test
+    void ramOrNotIsAnsweredPerPageOfTheLayout() {
+        GuestRam ram = ram(new MemoryMap(List.of(new MemoryMap.Region(0, 0x2000),
+            new MemoryMap.Region(0x5000, 0x1000))));
+        // The same page twice (the cached answer), then its neighbours on either side.
+        for (long gpa : new long[] {0x1000, 0x1FFF, 0x2000, 0x2FFF, 0x4FFF, 0x5000, 0x5FFF, 0x6000, 0x0}) {
+            assertEquals(ram.blocks().hostAddress(gpa) >= 0, ram.isRam(gpa), "GPA " + Long.toHexString(gpa));
+            assertEquals(ram.blocks().hostAddress(gpa) >= 0, ram.isRam(gpa), "GPA " + Long.toHexString(gpa) + " again");
+        }
+    }
+
+    @Test
     void holesAreNotPresentUserFaults() {
         GuestRam ram = ram(MemoryMap.ram(0x10_0000));
         long root = NptBuilder.build(memory, ram);

@@ -12,6 +12,31 @@ class VmcbTest {
     private final Vmcb vmcb = new Vmcb(memory, memory.allocate(4096, 4096));
 
     @Test
+    void theSegmentWordIsSelectorAttribAndLimitSideBySide() {
+        vmcb.setSegment(VmcbLayout.SS, 0x1234, 0x0C93, 0xFFFF_F000, 0x1000);
+        long word = vmcb.segmentWord(VmcbLayout.SS);
+        assertEquals(Vmcb.packSegmentWord(0x1234, 0x0C93, 0xFFFF_F000), word);
+        assertEquals(0x1234, word & 0xFFFF);
+        assertEquals(0x0C93, word >>> 16 & 0xFFFF);
+        assertEquals(0xFFFF_F000L, word >>> 32);
+        vmcb.setSegmentWord(VmcbLayout.DS, Vmcb.packSegmentWord(0x18, 0x0A9B, 0xFFFFF));
+        assertEquals(0x18, vmcb.segmentSelector(VmcbLayout.DS));
+        assertEquals(0x0A9B, vmcb.segmentAttrib(VmcbLayout.DS));
+        assertEquals(0xFFFFF, vmcb.segmentLimit(VmcbLayout.DS));
+    }
+
+    @Test
+    void byteRunsStayInsideThePage() {
+        byte[] bytes = {1, 2, 3};
+        vmcb.writeBytes(VmcbLayout.GUEST_INSTRUCTION_BYTES, bytes, 3);
+        assertEquals(0x03_0201, memory.read(vmcb.address() + VmcbLayout.GUEST_INSTRUCTION_BYTES, 4) & 0xFF_FFFF);
+        byte[] back = new byte[3];
+        vmcb.readBytes(VmcbLayout.GUEST_INSTRUCTION_BYTES, back, 3);
+        assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(back));
+        assertThrows(IndexOutOfBoundsException.class, () -> vmcb.readBytes(VmcbLayout.SIZE - 2, back, 3));
+    }
+
+    @Test
     void fieldsAreBytesInHostMemoryAtTheirOffsets() {
         vmcb.write(VmcbField.EXITINFO1, 0x1122_3344_5566_7788L);
         assertEquals(0x88, memory.read8(vmcb.address() + 0x78));
