@@ -12,10 +12,10 @@ import dev.hve.emulator.decode.BlockTranslation;
  * <p>The contract with {@link Interpreter}: {@code run} is entered with RIP at the block's first
  * instruction, no interrupt shadow, RFLAGS.TF clear and at least {@link #length} instructions of
  * budget. It returns the instructions it retired, with RIP, {@code retired} and the block cursor
- * updated. When an instruction raises a {@link Fault}, it calls {@link Interpreter#compiledFault},
+ * updated. When an instruction raises a {@link Fault}, it calls {@link CompiledRuns#fault},
  * which leaves the state exactly as the interpreter would have at that instruction, and lets the
  * fault go on to be delivered; an {@link ExitSignal} ends the run the same way through
- * {@link Interpreter#compiledExit} and {@link Interpreter#exitRequested} instead.
+ * {@link CompiledRuns#exit} and {@link Interpreter#exitRequested} instead.
  */
 public abstract class CompiledBlock extends BlockTranslation {
 

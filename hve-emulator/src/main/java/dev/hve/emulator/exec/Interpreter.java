@@ -11,14 +11,12 @@ import dev.hve.emulator.control.GuestControls;
 import dev.hve.emulator.cpu.CpuState;
 import dev.hve.emulator.cpuid.CpuModel;
 import dev.hve.emulator.decode.BlockCache;
-import dev.hve.emulator.decode.BlockTranslation;
 import dev.hve.emulator.decode.ByteSource;
 import dev.hve.emulator.decode.DecodedBlock;
 import dev.hve.emulator.decode.Decoder;
 import dev.hve.emulator.decode.Instruction;
 import dev.hve.emulator.memory.CodePages;
 import dev.hve.emulator.msr.MsrModel;
-import java.lang.invoke.MethodHandles;
 
 /**
  * Executes one instruction at a time against a {@link CpuState} and a {@link LinearMemory}: fetch
@@ -40,7 +38,7 @@ public final class Interpreter implements ByteSource {
     final Decoder decoder = new Decoder();
     private final BlockCache blocks = new BlockCache();
     /** The code-page stamps behind {@link #mem}; null when decodes cannot be kept. */
-    private final CodePages codePages;
+    final CodePages codePages;
     // The block cursor: where the instruction after the last one lies in its block, and the
     // fetch window of that block (its code chunk and the bytes CS and the page allow).
     private DecodedBlock cursorBlock;
@@ -48,14 +46,12 @@ public final class Interpreter implements ByteSource {
     int cursorNext;
     /** RIP and linear address at which the cursor's block was entered. */
     private long cursorStartRip;
-    private long cursorStartLinear;
+    long cursorStartLinear;
     private byte[] cursorChunk;
     private int cursorChunkOffset;
-    private int cursorRoom;
-    /** Compiles hot blocks; null to interpret only. */
-    private final BlockTranslator translator;
-    private final int translationThreshold;
-    private static final MethodHandles.Lookup TRANSLATION_LOOKUP = MethodHandles.lookup();
+    int cursorRoom;
+    /** Compiled blocks: when they run, and the state they hand back. */
+    final CompiledRuns compiledRuns;
     /**
      * Instructions the caller of {@link #step()} still allows before it must look at the
      * processor again (its budget). A compiled block runs only when its instructions all fit; 0
@@ -70,13 +66,6 @@ public final class Interpreter implements ByteSource {
      * restores when that instruction does not complete.
      */
     public long stepFlags;
-    // While a compiled block runs: the block, the RIP it was entered at, the instruction that may
-    // fault or exit next and the instructions earlier passes through the block retired. The
-    // compiled code keeps the index current so that the exact state can be rebuilt on demand.
-    private DecodedBlock compiledBlock;
-    private long compiledEntry;
-    int compiledIndex;
-    int compiledDone;
     /**
      * The instruction executing: a record of a decoded block, or {@link #decoded}. Handlers read
      * it and never write it (block records are shared by every execution of the instruction).
@@ -144,8 +133,7 @@ public final class Interpreter implements ByteSource {
 
     public Interpreter(CpuState state, LinearMemory memory, GuestControls controls, CpuModel model, MsrModel msrs,
                        Fault fault, BlockTranslator translator) {
-        this.translator = translator;
-        this.translationThreshold = translator == null ? Integer.MAX_VALUE : translator.threshold();
+        this.compiledRuns = new CompiledRuns(this, translator);
         this.s = state;
         this.fault = fault;
         this.mem = memory;
@@ -277,7 +265,8 @@ public final class Interpreter implements ByteSource {
         if (b.count == 0) {
             decodeInto(b, chunk, offset, window, codeSize);
         } else if (b.end(0) <= available) {
-            if (translator != null && b.entries >= 0 && runCompiled(b)) {
+            if (compiledRuns.enabled() && b.entries >= 0 && compiledRuns.tryRun(b)) {
+                cursorBlock = b; // the compiled code left cursorNext after its last instruction
                 return;
             }
             in = b.instruction(0);
@@ -333,40 +322,6 @@ public final class Interpreter implements ByteSource {
     }
 
     /**
-     * Runs block {@code b} compiled, when it is compiled and may run here; counts the entry
-     * otherwise and compiles the block once it is hot. False: the caller interprets.
-     */
-    private boolean runCompiled(DecodedBlock b) {
-        BlockTranslation t = b.translation;
-        if (t == null) {
-            if (++b.entries >= translationThreshold) {
-                CompiledBlock compiled = translator.translate(b, TRANSLATION_LOOKUP);
-                if (compiled == null) {
-                    b.entries = DecodedBlock.NOT_TRANSLATED;
-                    return false;
-                }
-                b.translation = compiled;
-            }
-            return false;
-        }
-        if (stepBudget < t.length || t.codeBytes > cursorRoom || s.interruptShadow || (s.rflags & CpuState.TF) != 0) {
-            return false;
-        }
-        CompiledBlock compiled = (CompiledBlock) t;
-        if (b.entries < Integer.MAX_VALUE) {
-            b.entries++;
-        }
-        compiledBlock = b;
-        compiledEntry = rip0;
-        compiledIndex = 0;
-        compiledDone = 0;
-        stepUnits = compiled.run(this, s, s.gpr, (int) Math.min(stepBudget, Integer.MAX_VALUE));
-        compiledBlock = null;
-        cursorBlock = b;
-        return true;
-    }
-
-    /**
      * Instruction {@code k} of {@code b}, at {@code rip}, executed for a compiled block as the
      * interpreter executes it, except that RIP is not committed and the instruction not counted:
      * the compiled code does both. Returns the RIP of the next instruction. Only instructions that
@@ -382,74 +337,11 @@ public final class Interpreter implements ByteSource {
     }
 
     /**
-     * A fault or exit raised by the compiled block's instruction {@link #compiledIndex} (thrown, or
-     * requested through {@link #exitRequested} by an embedded handler): leaves RIP,
-     * the current instruction, the retired count and the flags the caller restores exactly as the
-     * interpreter leaves them when that instruction faults. {@code flags} are RFLAGS before it.
-     */
-    void compiledFault(long flags) {
-        syncCompiledState();
-        int k = compiledIndex + compiledDone;
-        retired += k;
-        stepUnits = k + 1;
-        stepFlags = flags;
-        compiledBlock = null;
-        cursorBlock = null;
-    }
-
-    /**
-     * An access in the compiled block left guest mode: as {@link #compiledFault}, then the step
-     * ends through {@link #exitRequested}. A block that keeps leaving this way (an MMIO loop) is
-     * handed back to the interpreter for good, which ends such exits more cheaply: compiled code
-     * gains nothing when it stops at an exit on most runs.
-     */
-    void compiledExit(long flags) {
-        DecodedBlock b = compiledBlock;
-        compiledFault(flags);
-        exitRequested = true;
-        if (++b.exits >= EXITS_BEFORE_GIVING_UP && b.exits >= b.entries / 4) {
-            b.translation = null;
-            b.entries = DecodedBlock.NOT_TRANSLATED;
-        }
-    }
-
-    /** Exits from a compiled block before it may be handed back to the interpreter. */
-    private static final int EXITS_BEFORE_GIVING_UP = 32;
-
-    /**
-     * Inside a compiled block, makes RIP and the current-instruction fields ({@link #in}, its
-     * linear address, next RIP, memory operand) those of the instruction that may fault or exit
-     * next, as the interpreter keeps them. The compiled code keeps them only as an index; a
-     * control hook that runs during one of its memory accesses (an EPT violation or nested page
-     * fault, with its decode assists) asks through the core's accessors, which call this.
+     * Inside a compiled block, makes RIP and the current-instruction fields those of the
+     * instruction that may fault or exit next ({@link CompiledRuns#sync}); nothing otherwise.
      */
     public void syncCompiledState() {
-        DecodedBlock b = compiledBlock;
-        if (b == null) {
-            return;
-        }
-        int k = compiledIndex;
-        long rip = ripAt(compiledEntry, b.start(k), b.codeSize);
-        rip0 = rip;
-        s.rip = rip;
-        Instruction insn = b.instruction(k);
-        in = insn;
-        instructionLinear = cursorStartLinear + b.start(k);
-        nextRip = ripAt(compiledEntry, b.end(k), b.codeSize);
-        if (insn.hasModrm && insn.mod != 3) {
-            ea = effectiveAddress(insn);
-        }
-    }
-
-    /** The RIP {@code offset} bytes after {@code rip}, wrapped as the code size wraps it. */
-    static long ripAt(long rip, int offset, int codeSize) {
-        long r = rip + offset;
-        return codeSize == 8 ? r : r & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
-    }
-
-    /** Whether nothing has written to {@code b}'s code page since its instructions were decoded. */
-    boolean blockIntact(DecodedBlock b) {
-        return codePages.stamps()[b.page] == b.stamp;
+        compiledRuns.sync();
     }
 
     /** Executes an already-decoded instruction at {@link #rip0}. */

@@ -16,7 +16,7 @@ import org.objectweb.asm.MethodVisitor;
  * where a control hook running during its memory access can have the state rebuilt) and the flags
  * before it, and does all its reads and checks before its first register write, so the exception
  * handler can hand the interpreter exactly the state before that instruction
- * ({@code compiledFault}). Flags
+ * ({@code CompiledRuns.fault}). Flags
  * are written straight to {@code CpuState.rflags}, or skipped where {@link FlagLiveness} proves
  * them dead. RIP is written only when the block is left.
  */
@@ -116,18 +116,18 @@ final class BlockEmitter {
         mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
         mv.visitTypeInsn(INSTANCEOF, Names.EXIT_SIGNAL);
         mv.visitJumpInsn(IFEQ, fault);
-        mv.visitVarInsn(ALOAD, Locals.IP);
+        compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledExit", "(J)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(J)V", false);
         mv.visitVarInsn(ILOAD, Locals.DONE);
-        mv.visitVarInsn(ALOAD, Locals.IP);
-        mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "compiledIndex", "I");
+        compiledRuns();
+        mv.visitFieldInsn(GETFIELD, Names.RUNS, "index", "I");
         mv.visitInsn(IADD);
         mv.visitInsn(IRETURN);
         mv.visitLabel(fault);
-        mv.visitVarInsn(ALOAD, Locals.IP);
+        compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledFault", "(J)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(J)V", false);
         mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
         mv.visitInsn(ATHROW);
         mv.visitMaxs(0, 0);
@@ -215,9 +215,9 @@ final class BlockEmitter {
             flags.materialize();
         }
         if (Form.mayFault(form, i)) {
-            mv.visitVarInsn(ALOAD, Locals.IP);
+            compiledRuns();
             op.constant(k);
-            mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "compiledIndex", "I");
+            mv.visitFieldInsn(PUTFIELD, Names.RUNS, "index", "I");
             mv.visitVarInsn(ALOAD, Locals.STATE);
             mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
             mv.visitVarInsn(LSTORE, Locals.FLAGS);
@@ -283,10 +283,10 @@ final class BlockEmitter {
     /** After a write: if it hit this block's own code page, the rest of the block may be stale. */
     private void leaveIfCodeChanged(int k) {
         Label intact = new Label();
-        mv.visitVarInsn(ALOAD, Locals.IP);
+        compiledRuns();
         mv.visitVarInsn(ALOAD, Locals.THIS);
         mv.visitFieldInsn(GETFIELD, Names.GENERATED, "block", Names.BLOCK_DESC);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "blockIntact", "(" + Names.BLOCK_DESC + ")Z", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "blockIntact", "(" + Names.BLOCK_DESC + ")Z", false);
         mv.visitJumpInsn(IFNE, intact);
         if (forms[k] == Form.EMBED || forms[k] == Form.EMBED_BRANCH) {
             leave(k, () -> mv.visitVarInsn(LLOAD, Locals.R)); // the handler's next RIP
@@ -310,9 +310,9 @@ final class BlockEmitter {
         mv.visitVarInsn(ALOAD, Locals.IP);
         mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "exitRequested", "Z");
         mv.visitJumpInsn(IFEQ, executed);
-        mv.visitVarInsn(ALOAD, Locals.IP);
+        compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "compiledFault", "(J)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(J)V", false);
         mv.visitVarInsn(ILOAD, Locals.DONE);
         op.constant(k);
         mv.visitInsn(IADD);
@@ -699,6 +699,12 @@ final class BlockEmitter {
         leave(k, this::interpreterNextRip);
     }
 
+    /** Pushes the interpreter's bookkeeping of compiled runs ({@code CompiledRuns}). */
+    private void compiledRuns() {
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "compiledRuns", Names.RUNS_DESC);
+    }
+
     /** Pushes the next RIP a branch helper of the interpreter set. */
     private void interpreterNextRip() {
         mv.visitVarInsn(ALOAD, Locals.IP);
@@ -728,9 +734,9 @@ final class BlockEmitter {
         mv.visitInsn(ISUB);
         op.constant(length);
         mv.visitJumpInsn(IF_ICMPLT, exhausted);
-        mv.visitVarInsn(ALOAD, Locals.IP);
+        compiledRuns();
         mv.visitVarInsn(ILOAD, Locals.DONE);
-        mv.visitFieldInsn(PUTFIELD, Names.INTERPRETER, "compiledDone", "I");
+        mv.visitFieldInsn(PUTFIELD, Names.RUNS, "done", "I");
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(exhausted);
         // DONE already counts this pass: take it back out, leave() counts it again.

@@ -10,11 +10,13 @@ final class Names {
     static final String ALU = "dev/hve/emulator/exec/Alu";
     static final String CONDITIONS = "dev/hve/emulator/exec/Conditions";
     static final String EXIT_SIGNAL = "dev/hve/emulator/exec/ExitSignal";
+    static final String RUNS = "dev/hve/emulator/exec/CompiledRuns";
     /** The generated class: in the interpreter's package, whose helpers it calls. */
     static final String GENERATED = "dev/hve/emulator/exec/TranslatedBlock";
 
     static final String STATE_DESC = "L" + STATE + ";";
     static final String BLOCK_DESC = "L" + BLOCK + ";";
+    static final String RUNS_DESC = "L" + RUNS + ";";
     static final String RUN_DESC = "(L" + INTERPRETER + ";" + STATE_DESC + "[JI)I";
 
     private Names() {
