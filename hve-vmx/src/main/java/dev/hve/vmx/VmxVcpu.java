@@ -99,8 +99,10 @@ public final class VmxVcpu implements Vcpu {
         return processor;
     }
 
+    /** New EPT tables (a new memory map): the pointer, then INVEPT so no old mapping survives. */
     void useEptPointer(long eptp) {
         vmcs.write(VmcsField.EPT_POINTER, eptp);
+        processor.inveptAllContexts();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.hve.vmx.controls.ProcessorControls;
 import dev.hve.vmx.controls.SecondaryControls;
 import dev.hve.vmx.ept.EptPointer;
 import dev.hve.vmx.ept.EptWalker;
+import dev.hve.vmx.ept.GuestPhysicalMappings;
 import dev.hve.vmx.exit.ExitQualification;
 import dev.hve.vmx.exit.ExitReason;
 import dev.hve.vmx.exit.InstructionInformation;
@@ -37,6 +38,8 @@ public final class VmxGuestControls implements GuestControls {
 
     private final HostMemory memory;
     private final EptWalker ept;
+    /** Successful EPT walks, kept across VM entries as a processor keeps guest-physical mappings. */
+    private final GuestPhysicalMappings mappings = new GuestPhysicalMappings();
     private final ExitRecorder recorder = new ExitRecorder();
     private X86Core core;
     private CpuState state;
@@ -65,6 +68,11 @@ public final class VmxGuestControls implements GuestControls {
         this.undefinedOpcode = false;
         this.writeUnmasked = false;
         recorder.attach(current);
+    }
+
+    /** INVEPT for all contexts: drops the cached guest-physical mappings (SDM Vol. 3C §29.4.3.2). */
+    void invalidateGuestPhysicalMappings() {
+        mappings.invalidate();
     }
 
     /** While probing, translations that fail record nothing: the monitor's reads take no VM exit. */
@@ -545,8 +553,16 @@ public final class VmxGuestControls implements GuestControls {
         if ((access & ACCESS_PAGE_WALK) != 0 && EptPointer.accessedDirtyEnabled(eptp)) {
             kind |= ACCESS_WRITE;
         }
+        long cached = mappings.lookup(eptp, guestPhysical, kind);
+        if (cached >= 0) {
+            return cached;
+        }
         long hpa = ept.translate(eptp, guestPhysical, kind);
-        if (hpa >= 0 || probing || (access & ACCESS_PEEK) != 0) {
+        boolean quiet = probing || (access & ACCESS_PEEK) != 0;
+        if (hpa >= 0 && !quiet) {
+            mappings.fill(eptp, guestPhysical, kind, hpa);
+        }
+        if (hpa >= 0 || quiet) {
             return hpa >= 0 ? hpa : -1;
         }
         if (hpa == EptWalker.MISCONFIGURATION) {

@@ -124,6 +124,16 @@ public final class VmxProcessor {
     }
 
     /** The VM-entry check that failed last, for diagnostics. */
+    /**
+     * INVEPT, all-context type (SDM Vol. 3C §29.4.3.2, Vol. 2B INVEPT): drops the guest-physical
+     * mappings cached for every EPTP, and the combined mappings derived from them. A hypervisor
+     * executes it after it changed EPT paging structures.
+     */
+    public void inveptAllContexts() {
+        controls.invalidateGuestPhysicalMappings();
+        core.flushTlb();
+    }
+
     public String lastEntryFailure() {
         return lastEntryFailure;
     }
