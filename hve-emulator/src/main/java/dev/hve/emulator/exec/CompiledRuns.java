@@ -121,13 +121,13 @@ final class CompiledRuns {
             return;
         }
         int k = index;
-        long rip = ripAt(entry, b.start(k), b.codeSize);
+        long rip = Interpreter.ripAt(entry, b.start(k), b.codeSize);
         x.rip0 = rip;
         x.s.rip = rip;
         Instruction insn = b.instruction(k);
         x.in = insn;
         x.instructionLinear = x.cursorStartLinear + b.start(k);
-        x.nextRip = ripAt(entry, b.end(k), b.codeSize);
+        x.nextRip = Interpreter.ripAt(entry, b.end(k), b.codeSize);
         if (insn.hasModrm && insn.mod != 3) {
             x.ea = x.effectiveAddress(insn);
         }
@@ -136,11 +136,5 @@ final class CompiledRuns {
     /** Whether nothing has written to {@code b}'s code page since its instructions were decoded. */
     boolean blockIntact(DecodedBlock b) {
         return x.codePages.stamps()[b.page] == b.stamp;
-    }
-
-    /** The RIP {@code offset} bytes after {@code rip}, wrapped as the code size wraps it. */
-    private static long ripAt(long rip, int offset, int codeSize) {
-        long r = rip + offset;
-        return codeSize == 8 ? r : r & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
     }
 }

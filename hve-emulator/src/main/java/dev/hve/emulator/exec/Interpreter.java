@@ -337,6 +337,15 @@ public final class Interpreter implements ByteSource {
     }
 
     /**
+     * The RIP {@code offset} bytes after {@code rip}, wrapped as IP/EIP wrap outside 64-bit mode
+     * (SDM Vol. 1 §3.5: the instruction pointer is 16 or 32 bits wide there).
+     */
+    static long ripAt(long rip, int offset, int codeSize) {
+        long r = rip + offset;
+        return codeSize == 8 ? r : r & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
+    }
+
+    /**
      * Inside a compiled block, makes RIP and the current-instruction fields those of the
      * instruction that may fault or exit next ({@link CompiledRuns#sync}); nothing otherwise.
      */
@@ -362,7 +371,7 @@ public final class Interpreter implements ByteSource {
     /** Computes the next RIP and the memory operand, then runs the instruction's handler. */
     private void dispatch(Instruction insn) {
         int codeSize = insn.codeSize;
-        nextRip = codeSize == 8 ? rip0 + insn.length : (rip0 + insn.length) & (codeSize == 4 ? 0xFFFF_FFFFL : 0xFFFF);
+        nextRip = ripAt(rip0, insn.length, codeSize);
         shadowSet = false;
         retire = true;
         if (insn.hasModrm && insn.mod != 3) {

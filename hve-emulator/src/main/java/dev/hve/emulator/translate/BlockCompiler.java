@@ -31,7 +31,6 @@ public final class BlockCompiler implements BlockTranslator {
     private static final LongAdder COMPILED_IN_PROCESS = new LongAdder();
 
     private final int threshold;
-    private long compiledBlocks;
 
     public BlockCompiler() {
         this(DEFAULT_THRESHOLD);
@@ -47,11 +46,6 @@ public final class BlockCompiler implements BlockTranslator {
     @Override
     public int threshold() {
         return threshold;
-    }
-
-    /** Blocks this translator compiled so far. */
-    public long compiledBlocks() {
-        return compiledBlocks;
     }
 
     /** Blocks compiled by every translator in this process so far. */
@@ -82,7 +76,6 @@ public final class BlockCompiler implements BlockTranslator {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle constructor = hidden.findConstructor(hidden.lookupClass(), CONSTRUCTOR);
             CompiledBlock result = (CompiledBlock) constructor.invoke(block, length, block.end(length - 1));
-            compiledBlocks++;
             COMPILED_IN_PROCESS.increment();
             return result;
         } catch (Throwable e) {

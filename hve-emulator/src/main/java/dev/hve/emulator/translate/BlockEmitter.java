@@ -371,7 +371,7 @@ final class BlockEmitter {
 
     private void alu(int k, int form, Instruction i) {
         int kind = Form.kind(form, i);
-        int size = form == Form.ALU_RM_IMM ? Form.byteOrFull(i) : (i.opcode & 1) == 0 ? 1 : i.opSize;
+        int size = Form.byteOrFull(i);
         switch (form) {
             case Form.ALU_RM_REG:
                 op.loadRm(i, size);

@@ -224,8 +224,8 @@ final class Form {
     }
 
     /**
-     * For the shift group: the masked count when it is an immediate (C0/C1, D0/D1), else -1. A
-     * shift by a constant non-zero count always writes its flags.
+     * For the shift group: the count when it is an immediate (C0/C1, D0/D1), else -1, masked to 5
+     * bits (6 with a 64-bit operand) as the processor masks it (SDM Vol. 2B, SAL/SAR/SHL/SHR).
      */
     static int constantCount(Instruction i) {
         int op = i.opcode;
@@ -240,7 +240,11 @@ final class Form {
         return count & (byteOrFull(i) == 8 ? 0x3F : 0x1F);
     }
 
-    /** SHL, SHR, SAL or SAR by a constant non-zero count: all six status flags written, none read. */
+    /**
+     * SHL, SHR, SAL or SAR by a constant non-zero count: all six status flags written, none read.
+     * SDM Vol. 2B (SAL/SAR/SHL/SHR, "Flags Affected") defines CF, SF, ZF, PF for any non-zero
+     * count and leaves AF (and OF beyond a count of 1) undefined; {@code Alu.shift} writes all six.
+     */
     static boolean plainShift(Instruction i) {
         return (i.reg & 7) >= 4 && constantCount(i) > 0;
     }

@@ -69,13 +69,10 @@ final class PendingFlags {
             mv.visitJumpInsn(IFEQ, none);
         }
         mv.visitVarInsn(ALOAD, Locals.STATE);
-        mv.visitVarInsn(ALOAD, Locals.STATE);
-        mv.visitVarInsn(ILOAD, Locals.DKIND);
-        mv.visitVarInsn(LLOAD, Locals.DA);
-        mv.visitVarInsn(LLOAD, Locals.DB);
-        mv.visitVarInsn(ALOAD, Locals.STATE);
-        mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
-        applyCall();
+        applyRecord(() -> {
+            mv.visitVarInsn(ALOAD, Locals.STATE);
+            mv.visitFieldInsn(GETFIELD, Names.STATE, "rflags", "J");
+        });
         mv.visitFieldInsn(PUTFIELD, Names.STATE, "rflags", "J");
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, Locals.DKIND);
@@ -88,17 +85,18 @@ final class PendingFlags {
         Label none = new Label();
         mv.visitVarInsn(ILOAD, Locals.DKIND);
         mv.visitJumpInsn(IFEQ, none);
-        mv.visitVarInsn(ALOAD, Locals.STATE);
-        mv.visitVarInsn(ILOAD, Locals.DKIND);
-        mv.visitVarInsn(LLOAD, Locals.DA);
-        mv.visitVarInsn(LLOAD, Locals.DB);
-        mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        applyCall();
+        applyRecord(() -> mv.visitVarInsn(LLOAD, Locals.FLAGS));
         mv.visitVarInsn(LSTORE, Locals.FLAGS);
         mv.visitLabel(none);
     }
 
-    private void applyCall() {
+    /** Pushes {@code DeferredFlags.apply} of the pending record to the flags {@code base} pushes. */
+    private void applyRecord(Runnable base) {
+        mv.visitVarInsn(ALOAD, Locals.STATE);
+        mv.visitVarInsn(ILOAD, Locals.DKIND);
+        mv.visitVarInsn(LLOAD, Locals.DA);
+        mv.visitVarInsn(LLOAD, Locals.DB);
+        base.run();
         mv.visitMethodInsn(INVOKESTATIC, "dev/hve/emulator/translate/DeferredFlags", "apply",
             "(" + Names.STATE_DESC + "IJJJ)J", false);
     }
