@@ -305,14 +305,15 @@ final class BlockEmitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "executeEmbedded", "(" + Names.BLOCK_DESC + "IJ)J", false);
         mv.visitVarInsn(LSTORE, Locals.R);
         // A handler may end its instruction before it changed anything, to leave guest mode (an
-        // access that exits): the step ends there, as the interpreter's does.
+        // access that exits): the step ends there, as the interpreter's does, and the exit
+        // counts towards handing the block back (CompiledRuns.exit).
         Label executed = new Label();
         mv.visitVarInsn(ALOAD, Locals.IP);
         mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "exitRequested", "Z");
         mv.visitJumpInsn(IFEQ, executed);
         compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(J)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(J)V", false);
         mv.visitVarInsn(ILOAD, Locals.DONE);
         op.constant(k);
         mv.visitInsn(IADD);
