@@ -22,6 +22,11 @@ public record Segment(int selector, long base, int limit, int attributes, boolea
     public static final int L = 1 << 13;
     public static final int DB = 1 << 14;
     public static final int G = 1 << 15;
+    /**
+     * Not a descriptor bit: in {@link Vcpu#readSegments}'s attribute words, bit 16 marks an
+     * {@link #unusable()} segment, so one word carries both.
+     */
+    public static final int UNUSABLE = 1 << 16;
 
     public Segment {
         if ((selector & ~0xFFFF) != 0) {

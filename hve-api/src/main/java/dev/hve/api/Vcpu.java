@@ -72,6 +72,22 @@ public interface Vcpu {
         return segment(register).unusable();
     }
 
+    /**
+     * ES, CS, SS, DS, FS and GS field by field, index 0..5 in encoding order: the selector, base,
+     * limit and attributes each of the accessors above gives, with {@link Segment#UNUSABLE} set in
+     * the attribute word of an unusable segment. One call for monitor code that loads all six on
+     * every exit (instruction emulation for MMIO).
+     */
+    default void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        for (int i = 0; i <= SegmentRegister.GS.ordinal(); i++) {
+            SegmentRegister register = SegmentRegister.values()[i];
+            selectors[i] = segmentSelector(register);
+            bases[i] = segmentBase(register);
+            limits[i] = segmentLimit(register);
+            attributes[i] = segmentAttributes(register) | (segmentUnusable(register) ? Segment.UNUSABLE : 0);
+        }
+    }
+
     DescriptorTable gdtr();
 
     void setGdtr(DescriptorTable value);
@@ -86,6 +102,15 @@ public interface Vcpu {
      * that follows it is honored.
      */
     void completeInstruction();
+
+    /**
+     * Finishes the instruction that caused the last exit when the monitor emulated it (MMIO
+     * decode), which is how a hypervisor completes an access the hardware reports no length for
+     * (an EPT violation or nested page fault): RIP becomes {@code nextRip}, any STI/MOV-SS blocking
+     * that covered the instruction ends, and the instruction counts in {@link
+     * #retiredInstructions()}, exactly as with {@link #completeInstruction()}.
+     */
+    void completeEmulatedInstruction(long nextRip);
 
     /**
      * Queues an event for delivery on the next entry. While another event waits for delivery

@@ -1,6 +1,8 @@
 package dev.hve.bench;
 
+import dev.hve.api.HostCpu;
 import dev.hve.api.Vcpu;
+import dev.hve.platform.ExitObserver;
 import dev.hve.platform.machine.Machine;
 import dev.hve.platform.machine.MachineConfig;
 import dev.hve.platform.RunLimits;
@@ -22,6 +24,9 @@ final class GuestSession {
     private final Machine machine;
     private final Vcpu vcpu;
     private final String description;
+    private final HostCpu host;
+    /** Sees every exit the platform handles; null for none (the benchmarks). */
+    private ExitObserver observer;
     /** Instructions retired as the machine's scheduler counts them (see {@link #step}). */
     private long machineRetired;
 
@@ -35,11 +40,25 @@ final class GuestSession {
             throw new IllegalStateException("cannot load " + guest + ": " + e.getMessage(), e);
         }
         this.vcpu = machine.vcpu(0);
+        this.host = choice.host();
         this.description = guest + " on " + backend + " (host model " + choice.host().name() + ")";
     }
 
     Vcpu vcpu() {
         return vcpu;
+    }
+
+    Machine machine() {
+        return machine;
+    }
+
+    HostCpu host() {
+        return host;
+    }
+
+    /** Shows every handled exit to {@code observer} from now on (tests of what an operation does). */
+    void observe(ExitObserver observer) {
+        this.observer = observer;
     }
 
     /**
@@ -63,7 +82,7 @@ final class GuestSession {
                 return;
             }
             long ask = Math.max(1, left / 4);
-            RunOutcome outcome = machine.run(new RunLimits(machineRetired + ask, 0), null);
+            RunOutcome outcome = machine.run(new RunLimits(machineRetired + ask, 0), observer);
             if (!(outcome instanceof RunOutcome.InstructionLimit limit)) {
                 throw new IllegalStateException(description + " stopped: " + outcome.describe());
             }

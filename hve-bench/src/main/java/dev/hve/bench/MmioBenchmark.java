@@ -34,7 +34,7 @@ public class MmioBenchmark {
     @Param({"vmx", "svm"})
     public String backend;
 
-    private GuestSession session;
+    GuestSession session;
 
     @Setup
     public void setUp() {

@@ -3,6 +3,7 @@ package dev.hve.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hve.api.VmExit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -73,6 +74,23 @@ class BenchmarksRunTest {
         MmioBenchmark benchmark = new MmioBenchmark();
         benchmark.backend = backend;
         benchmark.setUp();
+        long[] mmioExits = new long[1];
+        benchmark.session.observe((sequence, vcpu, rip, exit, portValue, nanos) -> {
+            if (exit instanceof VmExit.MmioAccess) {
+                mmioExits[0]++;
+            }
+        });
         benchmark.access();
+        // The score divides by 2 * ITERATIONS: one operation must be that many accesses (the
+        // step overshoots by at most one loop iteration), or the figure is off by the difference.
+        long expected = 2L * MmioBenchmark.ITERATIONS;
+        assertTrue(mmioExits[0] >= expected && mmioExits[0] <= expected + 2,
+            mmioExits[0] + " MMIO accesses in one operation, scored as " + expected);
+
+        MmioEmulationBenchmark emulation = new MmioEmulationBenchmark();
+        emulation.backend = backend;
+        emulation.setUp();
+        long next = emulation.emulate();
+        assertEquals(next, emulation.emulate(), "each operation emulates the same store from the same RIP");
     }
 }

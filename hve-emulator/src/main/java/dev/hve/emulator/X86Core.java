@@ -280,11 +280,23 @@ public final class X86Core {
      * @return the number of bytes read
      */
     public int readLinear(long linearAddress, byte[] destination, int length) {
+        return read(linearAddress, destination, length, false);
+    }
+
+    /**
+     * As {@link #readLinear}; with {@code fetched}, a page the fetch TLB holds is read through its
+     * entry (the translation the fetch used) instead of a walk.
+     */
+    private int read(long linearAddress, byte[] destination, int length, boolean fetched) {
         syncTranslationState();
+        boolean user = state.cpl == 3;
         int done = 0;
         while (done < length) {
             long lin = linearAddress + done;
-            long hpa = mmu.peekTranslate(lin);
+            long hpa = fetched ? mmu.fetchedHostAddress(lin, user) : -1;
+            if (hpa < 0) {
+                hpa = mmu.peekTranslate(lin);
+            }
             if (hpa == -1 || !memory.contains(hpa, 1)) {
                 return done;
             }
@@ -360,7 +372,9 @@ public final class X86Core {
      */
     public int instructionBytes(byte[] destination) {
         cpu.syncCompiledState();
-        return readLinear(cpu.instructionLinear, destination, Math.min(15, destination.length));
+        // The bytes come from where the instruction was fetched, as the processor's own fetch
+        // (APM Vol. 2 §15.33, decode assists) does; only bytes past a page the TLB no longer holds need a walk.
+        return read(cpu.instructionLinear, destination, Math.min(15, destination.length), true);
     }
 
     /**

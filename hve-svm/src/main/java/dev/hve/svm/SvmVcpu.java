@@ -209,6 +209,15 @@ public final class SvmVcpu implements Vcpu {
             throw new IllegalStateException(String.format("#VMEXIT 0x%x has no next RIP; set RIP instead",
                 vmcb.read64(VmcbLayout.EXITCODE)));
         }
+        completeAt(next);
+    }
+
+    @Override
+    public void completeEmulatedInstruction(long nextRip) {
+        completeAt(nextRip);
+    }
+
+    private void completeAt(long next) {
         vmcb.write64(VmcbLayout.RIP, next);
         // The completed instruction consumed any STI/MOV SS shadow that covered it.
         vmcb.write64(VmcbLayout.INTERRUPT_SHADOW, vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW);

@@ -439,6 +439,17 @@ public final class VmxVcpu implements Vcpu {
     }
 
     @Override
+    public void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        for (int s = 0; s <= SegmentRegister.GS.ordinal(); s++) {
+            selectors[s] = (int) vmcs.read(SELECTOR[s]);
+            bases[s] = vmcs.read(BASE[s]);
+            limits[s] = vmcs.read32(LIMIT[s]);
+            int ar = vmcs.read32(ACCESS_RIGHTS[s]);
+            attributes[s] = (ar & AR_UNUSABLE) != 0 ? (ar & 0xF0FF & ~Segment.P) | Segment.UNUSABLE : ar & 0xF0FF;
+        }
+    }
+
+    @Override
     public void setSegment(SegmentRegister register, Segment value) {
         int s = register.ordinal();
         int ar = value.attributes();
@@ -492,6 +503,16 @@ public final class VmxVcpu implements Vcpu {
             || (vmcs.read32(VmcsField.VM_ENTRY_CONTROLS) & EntryControls.IA32E_MODE_GUEST) == 0) {
             rip &= 0xFFFF_FFFFL;
         }
+        completeAt(rip);
+    }
+
+    @Override
+    public void completeEmulatedInstruction(long nextRip) {
+        completeAt(nextRip);
+    }
+
+    /** RIP after the completed instruction; the STI/MOV-SS blocking it carried ends. */
+    private void completeAt(long rip) {
         vmcs.write(VmcsField.GUEST_RIP, rip);
         vmcs.write(VmcsField.GUEST_INTERRUPTIBILITY_INFO, vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & ~3);
         if (vmcs.read32(VmcsField.GUEST_ACTIVITY_STATE) != 0 && ExitReason.basic(vmcs.read32(VmcsField.VM_EXIT_REASON)) != ExitReason.HLT) {

@@ -66,6 +66,25 @@ class EptExitTest {
         assertEquals((byte) 0xA1, bytes[0]);
     }
 
+    /**
+     * A monitor that emulated the exiting access completes it with the next RIP it computed (an
+     * EPT violation reports no instruction length): the STI blocking that covered it ends, and it
+     * counts as retired like an instruction completed with the exit's length.
+     */
+    @Test
+    void emulatedAccessIsCompletedAtTheMonitorsNextRip() {
+        Guest g = guest(0xFB, 0xA3, 0x10, 0x00, 0xE0, 0xFE, 0xF4); // sti; mov [FEE00010h],eax; hlt
+        g.vcpu.setRegister(Register.RFLAGS, 0x2);
+        assertInstanceOf(VmExit.MmioAccess.class, g.vcpu.run(100));
+        assertEquals(1, g.field(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & 3, "the store sits in STI's shadow");
+        long retired = g.vcpu.retiredInstructions();
+        g.vcpu.completeEmulatedInstruction(Guest.CODE + 6);
+        assertEquals(Guest.CODE + 6, g.vcpu.register(Register.RIP));
+        assertEquals(0, g.field(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & 3, "blocking by STI ends with the instruction");
+        assertEquals(retired + 1, g.vcpu.retiredInstructions());
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+    }
+
     @Test
     void writeAndFetchAccessBits() {
         Guest w = guest(0xA3, 0x10, 0x00, 0xE0, 0xFE); // mov [FEE00010h],eax

@@ -41,6 +41,31 @@ class PerExitAccessorsTest {
     }
 
     @Test
+    void allSegmentsAtOnceAreWhatTheFieldAccessorsReturn() {
+        Guest g = new Guest().flat32(0xF4); // hlt
+        g.vcpu.setSegment(SegmentRegister.FS, new Segment(0x2B, 0x7000_0000L, 0xFFFFF, 0xC0F3, false));
+        g.vcpu.setSegment(SegmentRegister.ES, new Segment(0, 0x1000, 0xFFF, 0xC093, true));
+        assertInstanceOf(VmExit.Hlt.class, g.vcpu.run(100));
+        int[] selectors = new int[6];
+        long[] bases = new long[6];
+        int[] limits = new int[6];
+        int[] attributes = new int[6];
+        g.vcpu.readSegments(selectors, bases, limits, attributes);
+        for (SegmentRegister r : new SegmentRegister[] {SegmentRegister.ES, SegmentRegister.CS, SegmentRegister.SS,
+            SegmentRegister.DS, SegmentRegister.FS, SegmentRegister.GS}) {
+            int i = r.ordinal();
+            assertEquals(g.vcpu.segmentSelector(r), selectors[i], r + " selector");
+            assertEquals(g.vcpu.segmentBase(r), bases[i], r + " base");
+            assertEquals(g.vcpu.segmentLimit(r), limits[i], r + " limit");
+            assertEquals(g.vcpu.segmentAttributes(r) | (g.vcpu.segmentUnusable(r) ? Segment.UNUSABLE : 0), attributes[i],
+                r + " attributes");
+        }
+        assertEquals(0xC093 & ~Segment.P | Segment.UNUSABLE, attributes[0], "ES unusable: P reads 0, bit 16 set");
+        assertEquals(0xC0F3, attributes[4]);
+        assertEquals(0x7000_0000L, bases[4]);
+    }
+
+    @Test
     void allGprsAtOnceAreWhatRegisterReturns() {
         Guest g = new Guest().flat32(0x83, 0xC4, 0x10, 0xF4); // add esp, 16; hlt
         for (int i = 0; i < 16; i++) {

@@ -80,6 +80,11 @@ class DelegatingVcpu implements Vcpu {
     }
 
     @Override
+    public void completeEmulatedInstruction(long nextRip) {
+        delegate.completeEmulatedInstruction(nextRip);
+    }
+
+    @Override
     public void inject(Event event) {
         delegate.inject(event);
     }

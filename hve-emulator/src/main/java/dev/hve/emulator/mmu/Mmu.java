@@ -136,10 +136,19 @@ public final class Mmu implements LinearMemory {
         return ((linear >>> 12) << 1) | (user ? 1 : 0);
     }
 
-    /** Translates and installs a TLB entry for {@code kind}; throws #PF or an exit. */
-    private void fill(long linear, int kind, boolean user) {
+    /**
+     * Translates and installs a TLB entry for {@code kind}; throws #PF (or an exit met during the
+     * walk). False when the final translation exited: the caller throws the exit signal itself,
+     * so that the throw sits in the small access method HotSpot inlines into the instruction
+     * handler that catches it, instead of unwinding compiled frames through the runtime (profiled:
+     * thousands of host instructions per MMIO exit).
+     */
+    private boolean fill(long linear, int kind, boolean user) {
         lastLinear = linear;
         long hpa = walker.translate(linear, kind, user);
+        if (hpa < 0) {
+            return false;
+        }
         int i = (int) (linear >>> 12) & MASK;
         tags[kind][i] = tag(linear, user);
         chunks[kind][i] = host.chunk(hpa);
@@ -148,6 +157,7 @@ public final class Mmu implements LinearMemory {
         if (walker.lastPageLarge) {
             largePagesCached = true;
         }
+        return true;
     }
 
     @Override
@@ -157,8 +167,8 @@ public final class Mmu implements LinearMemory {
             return readCrossing(linear, size, user);
         }
         int i = (int) (linear >>> 12) & MASK;
-        if (readTag[i] != tag(linear, user)) {
-            fill(linear, READ, user);
+        if (readTag[i] != tag(linear, user) && !fill(linear, READ, user)) {
+            throw exit();
         }
         byte[] c = readChunk[i];
         int p = readBase[i] + off;
@@ -189,8 +199,8 @@ public final class Mmu implements LinearMemory {
             return;
         }
         int i = (int) (linear >>> 12) & MASK;
-        if (writeTag[i] != tag(linear, user)) {
-            fill(linear, WRITE, user);
+        if (writeTag[i] != tag(linear, user) && !fill(linear, WRITE, user)) {
+            throw exit();
         }
         byte[] c = writeChunk[i];
         int p = writeBase[i] + off;
@@ -214,8 +224,8 @@ public final class Mmu implements LinearMemory {
         for (long page = first; page <= last; page++) {
             long lin = page == first ? linear : page << 12;
             int i = (int) page & MASK;
-            if (writeTag[i] != tag(lin, user)) {
-                fill(lin, WRITE, user);
+            if (writeTag[i] != tag(lin, user) && !fill(lin, WRITE, user)) {
+                throw exit();
             }
         }
     }
@@ -223,8 +233,8 @@ public final class Mmu implements LinearMemory {
     @Override
     public int fetch(long linear, boolean user) {
         int i = (int) (linear >>> 12) & MASK;
-        if (fetchTag[i] != tag(linear, user)) {
-            fill(linear, EXECUTE, user);
+        if (fetchTag[i] != tag(linear, user) && !fill(linear, EXECUTE, user)) {
+            throw exit();
         }
         return fetchChunk[i][fetchBase[i] + ((int) linear & 0xFFF)] & 0xFF;
     }
@@ -235,8 +245,8 @@ public final class Mmu implements LinearMemory {
     @Override
     public byte[] codeChunk(long linear, boolean user) {
         int i = (int) (linear >>> 12) & MASK;
-        if (fetchTag[i] != tag(linear, user)) {
-            fill(linear, EXECUTE, user);
+        if (fetchTag[i] != tag(linear, user) && !fill(linear, EXECUTE, user)) {
+            throw exit();
         }
         codeOffset = fetchBase[i] + ((int) linear & 0xFFF);
         lastCodeLinear = linear;
@@ -257,6 +267,19 @@ public final class Mmu implements LinearMemory {
     @Override
     public CodePages codePages() {
         return codePages;
+    }
+
+    /**
+     * The host-physical address of {@code linear} when the fetch TLB holds its page for an access
+     * at the given privilege, else -1. No walk, no side effects: the bytes an instruction was
+     * fetched from, for decode assists, without walking the guest's and the nested tables again.
+     */
+    public long fetchedHostAddress(long linear, boolean user) {
+        int i = (int) (linear >>> 12) & MASK;
+        if (fetchTag[i] != tag(linear, user)) {
+            return -1;
+        }
+        return ((long) fetchHostPage[i] << 12) | (linear & 0xFFF);
     }
 
     /**

@@ -125,17 +125,18 @@ final class PageWalker {
         return true;
     }
 
-    /** Translates for a guest access; returns the host-physical address of the page. */
+    /**
+     * Translates for a guest access; returns the host-physical address of the page, or -1 when the
+     * final guest-physical translation exited (the controls recorded the exit). #PF, and exits met
+     * while walking the guest's tables, are thrown.
+     */
     long translate(long linear, int kind, boolean user) {
         peeking = false;
         long gpa = walk(linear, kind, user);
         lastGuestPhysical = gpa;
         int access = accessBits(kind) | GuestControls.ACCESS_LINEAR_VALID | (user ? GuestControls.ACCESS_USER : 0);
         long hpa = controls.translateGuestPhysical(gpa, access, linear);
-        if (hpa == -1) {
-            throw ExitSignal.INSTANCE;
-        }
-        return hpa & ~0xFFFL;
+        return hpa == -1 ? -1 : hpa & ~0xFFFL;
     }
 
     /** Translation for inspection: no faults, no exits, no A/D updates; -1 when unmapped. */

@@ -28,6 +28,7 @@ public interface EmulationOps {
 
     long readRip();
 
+    /** RIP after the instruction: called once, when it completed (never after an exception). */
     void writeRip(long value);
 
     long readRflags();
@@ -42,6 +43,19 @@ public interface EmulationOps {
     int segmentLimit(int segment);
 
     int segmentAttributes(int segment);
+
+    /**
+     * ES..GS into {@code [0..5]} of each array, as the four accessors above give them; override to
+     * do it in one go.
+     */
+    default void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        for (int seg = 0; seg < 6; seg++) {
+            selectors[seg] = segmentSelector(seg);
+            bases[seg] = segmentBase(seg);
+            limits[seg] = segmentLimit(seg);
+            attributes[seg] = segmentAttributes(seg);
+        }
+    }
 
     /** CR0, CR3 or CR4 (the emulator also asks for CR2 and CR8 only if the instruction uses them). */
     long readControlRegister(int cr);

@@ -74,17 +74,15 @@ public final class InstructionEmulator {
         memory.windowLinear = linear;
         memory.windowLength = length;
         CpuState s = scratch;
-        ops.readGprs(s.gpr);
-        System.arraycopy(s.gpr, 0, before, 0, 16);
+        long[] gpr = s.gpr;
+        ops.readGprs(gpr);
+        for (int r = 0; r < 16; r++) {
+            before[r] = gpr[r];
+        }
         s.rip = ops.readRip();
         long flags = ops.readRflags();
         s.rflags = flags;
-        for (int seg = CpuState.ES; seg <= CpuState.GS; seg++) {
-            s.segmentSelector[seg] = ops.segmentSelector(seg);
-            s.segmentBase[seg] = ops.segmentBase(seg);
-            s.segmentLimit[seg] = ops.segmentLimit(seg);
-            s.segmentAttributes[seg] = ops.segmentAttributes(seg);
-        }
+        ops.readSegments(s.segmentSelector, s.segmentBase, s.segmentLimit, s.segmentAttributes);
         s.cr0 = ops.readControlRegister(0);
         s.cr3 = ops.readControlRegister(3);
         s.cr4 = ops.readControlRegister(4);

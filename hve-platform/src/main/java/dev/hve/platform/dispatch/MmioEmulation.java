@@ -3,6 +3,7 @@ package dev.hve.platform.dispatch;
 import dev.hve.api.Event;
 import dev.hve.api.GuestMemory;
 import dev.hve.api.Register;
+import dev.hve.api.Segment;
 import dev.hve.api.SegmentRegister;
 import dev.hve.api.Vcpu;
 import dev.hve.api.VmExit;
@@ -85,9 +86,13 @@ public final class MmioEmulation implements EmulationOps {
         return vcpu.register(Register.RIP);
     }
 
+    /**
+     * The emulator writes RIP once, when the instruction completed: the vCPU then finishes it as
+     * the monitor's own (RIP past it, blocking by STI/MOV SS ended, counted as retired).
+     */
     @Override
     public void writeRip(long value) {
-        vcpu.setRegister(Register.RIP, value);
+        vcpu.completeEmulatedInstruction(value);
     }
 
     @Override
@@ -122,6 +127,12 @@ public final class MmioEmulation implements EmulationOps {
     public int segmentAttributes(int segment) {
         SegmentRegister register = SEGMENTS[segment];
         return vcpu.segmentAttributes(register) | (vcpu.segmentUnusable(register) ? CpuState.SEGMENT_UNUSABLE : 0);
+    }
+
+    /** {@link Segment#UNUSABLE} is {@code CpuState.SEGMENT_UNUSABLE}: the vCPU's words serve as they are. */
+    @Override
+    public void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        vcpu.readSegments(selectors, bases, limits, attributes);
     }
 
     @Override

@@ -5,11 +5,11 @@ import dev.hve.api.HostCpu;
 import dev.hve.emulator.cpuid.CpuModel;
 
 /** The host CPU, as the core's emulator needs it for the instructions the platform emulates. */
-final class HostCpuModel implements CpuModel {
+public final class HostCpuModel implements CpuModel {
 
     private final HostCpu host;
 
-    HostCpuModel(HostCpu host) {
+    public HostCpuModel(HostCpu host) {
         this.host = host;
     }
 

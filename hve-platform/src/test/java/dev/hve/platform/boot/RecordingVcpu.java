@@ -80,6 +80,11 @@ final class RecordingVcpu implements Vcpu {
     }
 
     @Override
+    public void completeEmulatedInstruction(long nextRip) {
+        throw new IllegalStateException("not running");
+    }
+
+    @Override
     public void inject(Event event) {
         throw new IllegalStateException("not running");
     }

@@ -32,6 +32,7 @@ class UnhandledExitReportTest {
         @Override public DescriptorTable idtr() { return new DescriptorTable(0, 0); }
         @Override public void setIdtr(DescriptorTable value) { }
         @Override public void completeInstruction() { }
+        @Override public void completeEmulatedInstruction(long nextRip) { }
         @Override public void inject(Event event) { }
         @Override public boolean interruptible() { return false; }
         @Override public boolean eventPending() { return false; }

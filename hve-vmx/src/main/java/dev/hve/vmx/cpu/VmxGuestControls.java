@@ -559,7 +559,10 @@ public final class VmxGuestControls implements GuestControls {
         }
         long hpa = ept.translate(eptp, guestPhysical, kind);
         boolean quiet = probing || (access & ACCESS_PEEK) != 0;
-        if (hpa >= 0 && !quiet) {
+        if (hpa >= 0) {
+            // The monitor's own reads (peeks, probes) fill too: a processor may create a
+            // guest-physical mapping from the current EPT paging structures for any translation
+            // they permit (§29.4.2), and the walk has set the accessed flags a later hit skips.
             mappings.fill(eptp, guestPhysical, kind, hpa);
         }
         if (hpa >= 0 || quiet) {
