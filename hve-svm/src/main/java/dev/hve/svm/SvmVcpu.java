@@ -285,12 +285,16 @@ public final class SvmVcpu implements Vcpu {
      */
     @Override
     public void requestInterruptWindow(boolean enabled) {
-        long vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL)
+        long old = vmcb.read64(VmcbLayout.VINTR_CONTROL);
+        long vintr = old
             & ~(VintrControl.V_IRQ | VintrControl.V_IGN_TPR | VintrControl.V_INTR_VECTOR_MASK | VintrControl.V_INTR_PRIO_MASK);
         if (enabled) {
             vintr |= VintrControl.V_IRQ | VintrControl.V_IGN_TPR;
         }
-        writer.write64(VmcbLayout.VINTR_CONTROL, vintr);
+        // The monitor asks on every exit; an unchanged quadword is left alone, and its TPR area clean.
+        if (vintr != old) {
+            writer.write64(VmcbLayout.VINTR_CONTROL, vintr);
+        }
         writer.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR, enabled);
     }
 
@@ -326,11 +330,16 @@ public final class SvmVcpu implements Vcpu {
         return core.translateLinear(linearAddress, write);
     }
 
-    /** The core walks the guest's paging with its registers: give it the VMCB's current paging state. */
+    /**
+     * The core walks the guest's paging with its registers: give it the VMCB's current paging
+     * state. After a #VMEXIT the core and the controls already hold it, except for the areas this
+     * hypervisor has written since, whose clean bits it cleared: only those are loaded.
+     */
     private void viewGuest() {
         publishNestedPaging();
-        controls.loadControls();
-        vmrun.loadPagingState();
+        int clean = vmrun.cleanBits();
+        controls.loadControls(clean);
+        vmrun.loadPagingState(clean);
     }
 
     /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */

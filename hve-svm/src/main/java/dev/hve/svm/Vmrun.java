@@ -35,9 +35,10 @@ import dev.hve.svm.vmcb.VmcbLayout;
  * VMLOAD/VMSAVE state this model moves on VMRUN (FS, GS, LDTR, TR, the syscall and sysenter MSRs).
  *
  * <p>Between runs the hypervisor may load the VMCB's paging state into the core to translate
- * guest-linear addresses ({@link #loadPagingState}). That replaces part of the cache with the
- * VMCB's values, which is one of the two results the APM allows for a clean area (the cached copy
- * or the VMCB), and equal to both when the hypervisor keeps its clean bits honest. The TLBs are
+ * guest-linear addresses ({@link #loadPagingState}). It loads the areas the clean bits mark dirty,
+ * as VMRUN would; a clean area is the core's copy, equal to the VMCB's while the hypervisor keeps
+ * its clean bits honest. Either way the cache then holds the VMCB's value or its own, which are
+ * the two results the APM allows for a clean area. The TLBs are
  * flushed when an area that is reloaded brings a new CR0/CR3/CR4/EFER, N_CR3 or ASID; a clean area
  * brings nothing new, and TLB_CONTROL is honoured every time.
  */
@@ -134,17 +135,19 @@ final class Vmrun {
      * The VMCB_CLEAN field as this VMRUN may honour it: 0 (reload everything) on a host without
      * the feature, or when the core holds no state of this VMCB yet. Bits 31:12 are reserved.
      */
-    private int cleanBits() {
+    int cleanBits() {
         return cached && features.vmcbClean() ? vmcb.read32(VmcbLayout.VMCB_CLEAN) & CleanBits.ALL : 0;
     }
 
     /**
      * Loads only the paging state of the VMCB ({@link GuestStateTransfer#loadPaging}), for the
      * monitor's translations of guest-linear addresses between runs; the next VMRUN loads the rest.
+     * Like VMRUN it leaves the areas {@code clean} marks as the core holds them: between runs those
+     * are the VMCB's values, for the hypervisor clears the bit of every area it writes.
      */
-    void loadPagingState() {
-        flushTlbIfNeeded(0);
-        GuestStateTransfer.loadPaging(vmcb, core.state());
+    void loadPagingState(int clean) {
+        flushTlbIfNeeded(clean);
+        GuestStateTransfer.loadPaging(vmcb, core.state(), clean);
     }
 
     private void enterGuest(long budget) {

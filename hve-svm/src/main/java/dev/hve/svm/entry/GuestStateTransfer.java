@@ -70,11 +70,7 @@ public final class GuestStateTransfer {
             state.idtrBase = vmcb.segmentBase(VmcbLayout.IDTR);
             state.idtrLimit = vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF;
         }
-        if ((clean & CleanBits.CRX) == 0) {
-            loadControlRegisters(vmcb, state);
-        }
-        state.cpl = canonicalCpl((clean & CleanBits.SEG) != 0 ? state.cpl : vmcb.read8(VmcbLayout.CPL), state.cr0,
-            state.rflags);
+        loadPaging(vmcb, state, clean);
         if ((clean & CleanBits.CR2) == 0) {
             state.cr2 = vmcb.read64(VmcbLayout.CR2);
         }
@@ -127,8 +123,20 @@ public final class GuestStateTransfer {
      * fraction of a full load.
      */
     public static void loadPaging(Vmcb vmcb, CpuState state) {
-        loadControlRegisters(vmcb, state);
-        state.cpl = canonicalCpl(vmcb.read8(VmcbLayout.CPL), state.cr0, vmcb.read64(VmcbLayout.RFLAGS));
+        loadPaging(vmcb, state, 0);
+    }
+
+    /**
+     * As {@link #loadPaging(Vmcb, CpuState)}, leaving CR0/CR3/CR4/EFER as {@code state} holds them
+     * when the CRx bit is set in {@code clean}, and the CPL when the SEG bit is. The CPL is
+     * canonicalized either way, against RFLAGS.VM, which no clean bit covers.
+     */
+    public static void loadPaging(Vmcb vmcb, CpuState state, int clean) {
+        if ((clean & CleanBits.CRX) == 0) {
+            loadControlRegisters(vmcb, state);
+        }
+        int cpl = (clean & CleanBits.SEG) != 0 ? state.cpl : vmcb.read8(VmcbLayout.CPL);
+        state.cpl = canonicalCpl(cpl, state.cr0, vmcb.read64(VmcbLayout.RFLAGS));
     }
 
     /** The CRx area: CR0, CR3, CR4 and EFER. */

@@ -74,7 +74,10 @@ class HypervisorCleanBitsTest {
             new Setter("configureIntercepts", g -> g.vcpu.configureIntercepts(InterceptConfig.monitorDefaults()),
                 CleanBits.I | CleanBits.IOPM),
             new Setter("setTscOffset", g -> g.vcpu.setTscOffset(12345), CleanBits.I),
-            new Setter("requestInterruptWindow", g -> g.vcpu.requestInterruptWindow(true), CleanBits.I | CleanBits.TPR),
+            new Setter("requestInterruptWindow(true)", g -> g.vcpu.requestInterruptWindow(true),
+                CleanBits.I | CleanBits.TPR),
+            // Already off: nothing changes, so the areas stay clean.
+            new Setter("requestInterruptWindow(false)", g -> g.vcpu.requestInterruptWindow(false), 0),
             new Setter("inject(ExternalInterrupt)", g -> g.vcpu.inject(new Event.ExternalInterrupt(0x20)), 0),
             new Setter("inject(SoftwareInterrupt)", g -> g.vcpu.inject(new Event.SoftwareInterrupt(0x21, 2)), 0),
             new Setter("inject(Nmi)", g -> g.vcpu.inject(new Event.Nmi()), 0),

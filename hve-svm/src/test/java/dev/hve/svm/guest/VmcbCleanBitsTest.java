@@ -215,6 +215,15 @@ class VmcbCleanBitsTest {
     }
 
     @Test
+    void theMonitorsTranslationsFollowTheHypervisorsPagingChanges() {
+        GuestHarness g = longModeReader();
+        assertEquals(SvmExitCode.VMEXIT_HLT, g.vcpu.vmrun(100));
+        assertEquals(DATA, g.vcpu.translateLinear(DATA, false), "the paging state of the last #VMEXIT");
+        g.vcpu.setRegister(Register.CR3, remappingTables(g));
+        assertEquals(DATA + 0x1000, g.vcpu.translateLinear(DATA, false), "the CR3 the hypervisor just wrote");
+    }
+
+    @Test
     void aNewAsidFlushesTheTlb() {
         GuestHarness g = longModeReader();
         assertEquals(SvmExitCode.VMEXIT_HLT, g.vcpu.vmrun(100));
