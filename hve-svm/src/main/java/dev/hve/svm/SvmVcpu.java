@@ -223,7 +223,8 @@ public final class SvmVcpu implements Vcpu {
         }
         writer.write64(VmcbLayout.RIP, next);
         // The completed instruction consumed any STI/MOV SS shadow that covered it.
-        writer.write64(VmcbLayout.INTERRUPT_SHADOW, vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW);
+        writer.write64(VmcbLayout.INTERRUPT_SHADOW,
+            vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW);
         completedByMonitor++;
     }
 

@@ -76,7 +76,8 @@ public final class VmrunChecks {
                 return "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all set";
             }
         }
-        if ((clean & CleanBits.I) == 0 && (vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4) & (1 << InterceptBits.VMRUN)) == 0) {
+        if ((clean & CleanBits.I) == 0
+            && (vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4) & (1 << InterceptBits.VMRUN)) == 0) {
             return "the VMRUN intercept bit is clear";
         }
         if ((clean & CleanBits.IOPM) == 0) {

@@ -18,7 +18,10 @@ public final class CleanBits {
     public static final int IOPM = 1 << 1;
     /** Bit 2, ASID. */
     public static final int ASID = 1 << 2;
-    /** Bit 3, TPR: the virtual-interrupt quadword (V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR, V_INTR_MASKING, V_INTR_VECTOR). */
+    /**
+     * Bit 3, TPR: the virtual-interrupt quadword (V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR,
+     * V_INTR_MASKING, V_INTR_VECTOR).
+     */
     public static final int TPR = 1 << 3;
     /** Bit 4, NP: NP_ENABLE, N_CR3 and G_PAT. */
     public static final int NP = 1 << 4;

@@ -108,8 +108,8 @@ class HypervisorCleanBitsTest {
         for (int offset = 0; offset < VmcbLayout.SIZE; offset++) {
             int area = CleanBits.covering(offset, 1);
             if (before[offset] != after[offset] && area != 0) {
-                assertTrue((clean & area) == 0, String.format("%s changed VMCB byte 0x%x and left its clean bit 0x%x set",
-                    setter, offset, area));
+                assertTrue((clean & area) == 0, String.format(
+                    "%s changed VMCB byte 0x%x and left its clean bit 0x%x set", setter, offset, area));
             }
         }
     }

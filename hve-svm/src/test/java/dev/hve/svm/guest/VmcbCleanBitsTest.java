@@ -98,17 +98,28 @@ class VmcbCleanBitsTest {
         return g.vcpu.vmcb();
     }
 
+    /**
+     * Changes the area's VMCB bytes behind the hypervisor's back, sets VMCB_CLEAN to {@code clean},
+     * runs the guest to its next exit and returns what it observed.
+     */
+    private static long runChanged(GuestHarness g, Area area, int clean) {
+        area.change().accept(g.vcpu.vmcb());
+        g.vcpu.vmcb().write32(VmcbLayout.VMCB_CLEAN, clean);
+        g.vcpu.vmrun(100);
+        return area.observe().applyAsLong(g);
+    }
+
     @ParameterizedTest
     @MethodSource("areas")
     void aCleanAreaKeepsTheCachedCopyAndTheExitSavesIt(Area area) {
         GuestHarness g = guest(area.code());
         Vmcb vmcb = firstRun(g);
         long before = area.savedField() >= 0 ? vmcb.read64(area.savedField()) : 0;
-        area.change().accept(vmcb);
-        g.vcpu.vmrun(100);
-        assertEquals(area.cached(), area.observe().applyAsLong(g), "the bit is set: VMRUN may use its cached copy");
+        assertEquals(area.cached(), runChanged(g, area, CleanBits.ALL),
+            "the bit is set: VMRUN may use its cached copy");
         if (area.savedField() >= 0) {
-            assertEquals(before, vmcb.read64(area.savedField()), "#VMEXIT saves the processor's value over the stale one");
+            assertEquals(before, vmcb.read64(area.savedField()),
+                "#VMEXIT saves the processor's value over the stale one");
         }
     }
 
@@ -116,21 +127,16 @@ class VmcbCleanBitsTest {
     @MethodSource("areas")
     void aDirtyAreaIsReadFromTheVmcb(Area area) {
         GuestHarness g = guest(area.code());
-        Vmcb vmcb = firstRun(g);
-        area.change().accept(vmcb);
-        vmcb.write32(VmcbLayout.VMCB_CLEAN, CleanBits.ALL & ~area.bit());
-        g.vcpu.vmrun(100);
-        assertEquals(area.changed(), area.observe().applyAsLong(g), "the bit is clear: VMRUN reads the VMCB");
+        firstRun(g);
+        assertEquals(area.changed(), runChanged(g, area, CleanBits.ALL & ~area.bit()),
+            "the bit is clear: VMRUN reads the VMCB");
     }
 
     @ParameterizedTest
     @MethodSource("areas")
     void theFirstVmrunOfAVmcbIgnoresTheCleanBits(Area area) {
         GuestHarness g = guest(area.code());
-        area.change().accept(g.vcpu.vmcb());
-        g.vcpu.vmcb().write32(VmcbLayout.VMCB_CLEAN, CleanBits.ALL);
-        g.vcpu.vmrun(100);
-        assertEquals(area.changed(), area.observe().applyAsLong(g), "nothing is cached yet");
+        assertEquals(area.changed(), runChanged(g, area, CleanBits.ALL), "nothing is cached yet");
     }
 
     @ParameterizedTest
@@ -142,10 +148,7 @@ class VmcbCleanBitsTest {
         vmcb.write64(VmcbLayout.EVENTINJ, 1L << 31 | 1 << 8);
         assertEquals(SvmExitCode.VMEXIT_INVALID, g.vcpu.vmrun(100));
         vmcb.write64(VmcbLayout.EVENTINJ, 0);
-        area.change().accept(vmcb);
-        vmcb.write32(VmcbLayout.VMCB_CLEAN, CleanBits.ALL);
-        g.vcpu.vmrun(100);
-        assertEquals(area.changed(), area.observe().applyAsLong(g));
+        assertEquals(area.changed(), runChanged(g, area, CleanBits.ALL));
     }
 
     @ParameterizedTest
@@ -157,10 +160,7 @@ class VmcbCleanBitsTest {
         assertEquals(SvmExitCode.VMEXIT_HLT, g.vcpu.vmrun(100));
         assertEquals(0, g.vcpu.vmcb().read32(VmcbLayout.VMCB_CLEAN), "the hypervisor sets no clean bit");
         g.vcpu.setRegister(Register.RIP, CODE);
-        area.change().accept(g.vcpu.vmcb());
-        g.vcpu.vmcb().write32(VmcbLayout.VMCB_CLEAN, CleanBits.ALL);
-        g.vcpu.vmrun(100);
-        assertEquals(area.changed(), area.observe().applyAsLong(g), "the processor ignores the field");
+        assertEquals(area.changed(), runChanged(g, area, CleanBits.ALL), "the processor ignores the field");
     }
 
     @Test

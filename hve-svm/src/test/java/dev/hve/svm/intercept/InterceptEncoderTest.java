@@ -111,7 +111,8 @@ class InterceptEncoderTest {
         int v4None = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(0, vmcb.read32(VmcbLayout.INTERCEPT_CR));
         assertEquals(0, vmcb.read32(VmcbLayout.INTERCEPT_DR));
-        InterceptEncoder.encode(none.withInstructions(false, false, EnumSet.allOf(SensitiveInstruction.class)), writer, iopm, msrpm);
+        InterceptEncoder.encode(none.withInstructions(false, false, EnumSet.allOf(SensitiveInstruction.class)), writer,
+            iopm, msrpm);
         int v3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
         int v4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(0xFF << 6 | 1 << 15 | 1 << 22 | 1 << 23, v3 & ~v3None,

@@ -97,7 +97,8 @@ class CleanBitsTest {
         assertEquals(CleanBits.ALL & ~(CleanBits.CRX | CleanBits.SEG), vmcb.read32(VmcbLayout.VMCB_CLEAN));
         // A quadword write at GUEST_ASID also covers TLB_CONTROL, which no bit covers.
         writer.write64(VmcbLayout.GUEST_ASID, 1);
-        assertEquals(CleanBits.ALL & ~(CleanBits.CRX | CleanBits.SEG | CleanBits.ASID), vmcb.read32(VmcbLayout.VMCB_CLEAN));
+        assertEquals(CleanBits.ALL & ~(CleanBits.CRX | CleanBits.SEG | CleanBits.ASID),
+            vmcb.read32(VmcbLayout.VMCB_CLEAN));
         writer.markAllClean();
         writer.setBit(VmcbLayout.INTERCEPT_VECTOR3, 4, false);
         assertEquals(CleanBits.ALL, vmcb.read32(VmcbLayout.VMCB_CLEAN), "a bit that already had the value: no write");
