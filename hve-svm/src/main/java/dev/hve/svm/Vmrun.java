@@ -38,9 +38,12 @@ import dev.hve.svm.vmcb.VmcbLayout;
  * guest-linear addresses ({@link #loadPagingState}). It loads the areas the clean bits mark dirty,
  * as VMRUN would; a clean area is the core's copy, equal to the VMCB's while the hypervisor keeps
  * its clean bits honest. Either way the cache then holds the VMCB's value or its own, which are
- * the two results the APM allows for a clean area. The TLBs are
- * flushed when an area that is reloaded brings a new CR0/CR3/CR4/EFER, N_CR3 or ASID; a clean area
- * brings nothing new, and TLB_CONTROL is honoured every time.
+ * the two results the APM allows for a clean area.
+ *
+ * <p>The consistency checks ({@link VmrunChecks}) look only at the areas VMRUN reads; a cached
+ * area passed them when it was loaded or is state the guest reached itself. The TLBs are flushed
+ * when a reloaded area brings a new CR0/CR3/CR4/EFER, N_CR3 or ASID; a clean area brings nothing
+ * new, and TLB_CONTROL is honoured every time.
  */
 final class Vmrun {
 
