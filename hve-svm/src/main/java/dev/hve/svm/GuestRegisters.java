@@ -9,11 +9,13 @@ import dev.hve.svm.entry.SoftwareSaveArea;
 import dev.hve.svm.vmcb.SegmentAttrib;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
+import dev.hve.svm.vmcb.VmcbWriter;
 
 /**
  * The common register accessors over SVM's split: RAX, RSP, RIP, RFLAGS and the system registers
  * in the VMCB state-save area (AMD APM Vol. 2, Table B-2), the other GPRs in the backend's
- * software save area. Monitor code never sees where a register lives.
+ * software save area. Monitor code never sees where a register lives. Writes go through the
+ * hypervisor's {@link VmcbWriter}, so each one clears the clean bit of its area.
  */
 final class GuestRegisters {
 
@@ -21,10 +23,12 @@ final class GuestRegisters {
     private static final int ATTRIB_P = 1 << 7;
 
     private final Vmcb vmcb;
+    private final VmcbWriter writer;
     private final SoftwareSaveArea software;
 
-    GuestRegisters(Vmcb vmcb, SoftwareSaveArea software) {
-        this.vmcb = vmcb;
+    GuestRegisters(VmcbWriter writer, SoftwareSaveArea software) {
+        this.vmcb = writer.vmcb();
+        this.writer = writer;
         this.software = software;
     }
 
@@ -46,29 +50,36 @@ final class GuestRegisters {
         };
     }
 
-    /** The software save area, with RAX and RSP from the VMCB. */
+    /**
+     * The software save area, with RAX and RSP from the VMCB. Copied element by element: the
+     * monitor asks on every MMIO exit, and for 16 longs an arraycopy stub costs more to enter than
+     * the moves (as in {@code GuestStateTransfer}).
+     */
     void readGprs(long[] destination) {
-        System.arraycopy(software.gpr, 0, destination, 0, 16);
+        long[] gpr = software.gpr;
+        for (int i = 0; i < 16; i++) {
+            destination[i] = gpr[i];
+        }
         destination[0] = vmcb.read64(VmcbLayout.RAX);
         destination[4] = vmcb.read64(VmcbLayout.RSP);
     }
 
     void set(Register register, long value) {
         switch (register) {
-            case RAX -> vmcb.write64(VmcbLayout.RAX, value);
-            case RSP -> vmcb.write64(VmcbLayout.RSP, value);
-            case RIP -> vmcb.write64(VmcbLayout.RIP, value);
-            case RFLAGS -> vmcb.write64(VmcbLayout.RFLAGS, value | CpuState.FIXED_ONE);
-            case CR0 -> vmcb.write64(VmcbLayout.CR0, value);
-            case CR2 -> vmcb.write64(VmcbLayout.CR2, value);
-            case CR3 -> vmcb.write64(VmcbLayout.CR3, value);
-            case CR4 -> vmcb.write64(VmcbLayout.CR4, value);
+            case RAX -> writer.write64(VmcbLayout.RAX, value);
+            case RSP -> writer.write64(VmcbLayout.RSP, value);
+            case RIP -> writer.write64(VmcbLayout.RIP, value);
+            case RFLAGS -> writer.write64(VmcbLayout.RFLAGS, value | CpuState.FIXED_ONE);
+            case CR0 -> writer.write64(VmcbLayout.CR0, value);
+            case CR2 -> writer.write64(VmcbLayout.CR2, value);
+            case CR3 -> writer.write64(VmcbLayout.CR3, value);
+            case CR4 -> writer.write64(VmcbLayout.CR4, value);
             // V_INTR_MASKING is set, so guest CR8 is V_TPR[3:0] (§15.21.4).
-            case CR8 -> vmcb.write8(VmcbLayout.V_TPR, (int) (value & 0xF));
-            case DR6 -> vmcb.write64(VmcbLayout.DR6, value);
-            case DR7 -> vmcb.write64(VmcbLayout.DR7, value);
+            case CR8 -> writer.write8(VmcbLayout.V_TPR, (int) (value & 0xF));
+            case DR6 -> writer.write64(VmcbLayout.DR6, value);
+            case DR7 -> writer.write64(VmcbLayout.DR7, value);
             // VMRUN requires EFER.SVME in the guest state; the backend keeps it set and hides it.
-            case EFER -> vmcb.write64(VmcbLayout.EFER, value | EFER_SVME);
+            case EFER -> writer.write64(VmcbLayout.EFER, value | EFER_SVME);
             default -> software.gpr[register.ordinal()] = value;
         }
     }
@@ -104,15 +115,30 @@ final class GuestRegisters {
             && (vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())) & ATTRIB_P) == 0;
     }
 
+    /** ES..GS in one pass over the segment slots, for {@code Vcpu.readSegments}. */
+    void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        for (int s = 0; s <= SegmentRegister.GS.ordinal(); s++) {
+            int slot = VmcbLayout.segment(s);
+            long word = vmcb.segmentWord(slot);
+            int attrib = (int) (word >>> 16) & 0xFFFF;
+            selectors[s] = (int) word & 0xFFFF;
+            limits[s] = (int) (word >>> 32);
+            bases[s] = vmcb.segmentBase(slot);
+            boolean unusable = s != SegmentRegister.CS.ordinal() && (attrib & ATTRIB_P) == 0;
+            attributes[s] = SegmentAttrib.fromVmcb(attrib) | (unusable ? Segment.UNUSABLE : 0);
+        }
+    }
+
     void setSegment(SegmentRegister register, Segment value) {
         int attrib = SegmentAttrib.toVmcb(value.attributes());
         if (value.unusable()) {
             attrib &= ~ATTRIB_P;
         }
-        vmcb.setSegment(VmcbLayout.segment(register.ordinal()), value.selector(), attrib, value.limit(), value.base());
+        writer.setSegment(VmcbLayout.segment(register.ordinal()), value.selector(), attrib, value.limit(),
+            value.base());
         if (register == SegmentRegister.SS) {
             // SVM keeps CPL in its own field; architecturally it equals SS.DPL (§15.5.1).
-            vmcb.write8(VmcbLayout.CPL, value.dpl());
+            writer.write8(VmcbLayout.CPL, value.dpl());
         }
     }
 
@@ -122,7 +148,7 @@ final class GuestRegisters {
     }
 
     void setDescriptorTable(int slot, DescriptorTable value) {
-        vmcb.write32(slot + VmcbLayout.SEGMENT_LIMIT, value.limit());
-        vmcb.write64(slot + VmcbLayout.SEGMENT_BASE, value.base());
+        writer.write32(slot + VmcbLayout.SEGMENT_LIMIT, value.limit());
+        writer.write64(slot + VmcbLayout.SEGMENT_BASE, value.base());
     }
 }

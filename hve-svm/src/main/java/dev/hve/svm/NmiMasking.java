@@ -6,6 +6,7 @@ import dev.hve.svm.intercept.InterceptBits;
 import dev.hve.svm.vmcb.VintrControl;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
+import dev.hve.svm.vmcb.VmcbWriter;
 
 /**
  * The hypervisor's own record of the guest's NMI masking. SVM (without the later vNMI extension)
@@ -28,6 +29,7 @@ final class NmiMasking {
     private static final long NMI = EventInj.encode(EventInj.TYPE_NMI, 2, false, 0);
 
     private final Vmcb vmcb;
+    private final VmcbWriter writer;
     /** The monitor injected an NMI that could not be delivered yet. */
     private boolean pending;
     /** The guest runs the handler of an NMI this backend injected. */
@@ -35,8 +37,9 @@ final class NmiMasking {
     /** The intercepted IRET of that handler is let through in the next, one-instruction run. */
     private boolean unmasking;
 
-    NmiMasking(Vmcb vmcb) {
-        this.vmcb = vmcb;
+    NmiMasking(VmcbWriter writer) {
+        this.vmcb = writer.vmcb();
+        this.writer = writer;
     }
 
     /** The monitor injects an NMI: into EVENTINJ when nothing blocks it, else held. */
@@ -59,7 +62,7 @@ final class NmiMasking {
      */
     boolean beforeVmrun(boolean eventSlotFree) {
         deliverIfUnblocked(eventSlotFree);
-        vmcb.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.IRET, masked);
+        writer.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.IRET, masked);
         return unmasking || (pending && !masked && inShadow());
     }
 
@@ -91,7 +94,7 @@ final class NmiMasking {
 
     private void deliverIfUnblocked(boolean eventSlotFree) {
         if (pending && !masked && !inShadow() && eventSlotFree) {
-            vmcb.write64(VmcbLayout.EVENTINJ, NMI);
+            writer.write64(VmcbLayout.EVENTINJ, NMI);
             pending = false;
             masked = true;
         }

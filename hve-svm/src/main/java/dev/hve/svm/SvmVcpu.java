@@ -27,6 +27,7 @@ import dev.hve.svm.intercept.Msrpm;
 import dev.hve.svm.vmcb.VintrControl;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
+import dev.hve.svm.vmcb.VmcbWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,12 +36,19 @@ import java.util.Map;
  * the GPRs the VMCB does not hold, and a core. {@link #run} is VMRUN followed by the first-level
  * exit handler; the register accessors read and write the VMCB's save area or the software area,
  * wherever the register lives on SVM.
+ *
+ * <p>As hypervisor, the vCPU keeps the VMCB clean field honest (APM Vol. 2 §15.15.3): when the
+ * host has clean bits it declares every area clean after each #VMEXIT, as KVM does, and every
+ * write it makes to the VMCB goes through one {@link VmcbWriter}, which clears the bit of the area
+ * written.
  */
 public final class SvmVcpu implements Vcpu {
 
     private final SvmVm vm;
     private final int index;
     private final Vmcb vmcb;
+    /** Every write of this hypervisor to the VMCB: it keeps the clean bits true. */
+    private final VmcbWriter writer;
     private final long iopm;
     private final long msrpm;
     private final X86Core core;
@@ -60,14 +68,15 @@ public final class SvmVcpu implements Vcpu {
         this.vm = vm;
         this.index = index;
         this.vmcb = new Vmcb(vm.hostMemory(), vm.allocatePages(VmcbLayout.SIZE));
+        this.writer = new VmcbWriter(vmcb);
         this.iopm = vm.allocatePages(Iopm.SIZE);
         this.msrpm = vm.allocatePages(Msrpm.SIZE);
         this.controls = new SvmGuestControls(vmcb, vm.hostMemory(), vm.features());
         this.core = new X86Core(vm.hostMemory(), vm.cpuModel(), controls);
         controls.attach(core);
         this.vmrun = new Vmrun(vmcb, core, controls, vm.features(), software);
-        this.registers = new GuestRegisters(vmcb, software);
-        this.nmi = new NmiMasking(vmcb);
+        this.registers = new GuestRegisters(writer, software);
+        this.nmi = new NmiMasking(writer);
         initializeVmcb();
     }
 
@@ -75,10 +84,10 @@ public final class SvmVcpu implements Vcpu {
     private void initializeVmcb() {
         GuestStateTransfer.save(new CpuState(), vmcb, software);
         // ASID 0 is the host's (§15.16); each vCPU's guest gets its own.
-        vmcb.write32(VmcbLayout.GUEST_ASID, index + 1);
-        vmcb.write64(VmcbLayout.NP_ENABLE, 1);
+        writer.write32(VmcbLayout.GUEST_ASID, index + 1);
+        writer.write64(VmcbLayout.NP_ENABLE, 1);
         publishNestedPaging();
-        vmcb.write64(VmcbLayout.VINTR_CONTROL, VintrControl.V_INTR_MASKING);
+        writer.write64(VmcbLayout.VINTR_CONTROL, VintrControl.V_INTR_MASKING);
         configureIntercepts(InterceptConfig.monitorDefaults());
     }
 
@@ -143,10 +152,13 @@ public final class SvmVcpu implements Vcpu {
     public long vmrun(long instructionBudget) {
         publishNestedPaging();
         if (queuedEvent != 0 && !EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ))) {
-            vmcb.write64(VmcbLayout.EVENTINJ, queuedEvent);
+            writer.write64(VmcbLayout.EVENTINJ, queuedEvent);
             queuedEvent = 0;
         }
         long exitCode = vmrun.run(instructionBudget);
+        if (vm.features().vmcbClean()) {
+            writer.markAllClean();
+        }
         controls.clearBypass();
         return exitCode;
     }
@@ -165,7 +177,7 @@ public final class SvmVcpu implements Vcpu {
     private void publishNestedPaging() {
         long nCr3 = vm.paging().nCr3();
         if (nCr3 != publishedNcr3) {
-            vmcb.write64(VmcbLayout.N_CR3, nCr3);
+            writer.write64(VmcbLayout.N_CR3, nCr3);
             publishedNcr3 = nCr3;
         }
     }
@@ -181,9 +193,9 @@ public final class SvmVcpu implements Vcpu {
         if (!EventInj.valid(interrupted) || vmrun.interruptedSoftwareException()) {
             return;
         }
-        vmcb.write64(VmcbLayout.EVENTINJ, interrupted);
+        writer.write64(VmcbLayout.EVENTINJ, interrupted);
         if (EventInj.type(interrupted) == EventInj.TYPE_SOFTWARE_INTERRUPT) {
-            vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + vmrun.interruptedInstructionLength());
+            writer.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + vmrun.interruptedInstructionLength());
         }
     }
 
@@ -196,7 +208,7 @@ public final class SvmVcpu implements Vcpu {
     @Override
     public void configureIntercepts(InterceptConfig config) {
         this.config = config;
-        InterceptEncoder.encode(config, vmcb, iopm, msrpm);
+        InterceptEncoder.encode(config, writer, iopm, msrpm);
     }
 
     @Override
@@ -218,9 +230,10 @@ public final class SvmVcpu implements Vcpu {
     }
 
     private void completeAt(long next) {
-        vmcb.write64(VmcbLayout.RIP, next);
+        writer.write64(VmcbLayout.RIP, next);
         // The completed instruction consumed any STI/MOV SS shadow that covered it.
-        vmcb.write64(VmcbLayout.INTERRUPT_SHADOW, vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW);
+        writer.write64(VmcbLayout.INTERRUPT_SHADOW,
+            vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & ~VintrControl.INTERRUPT_SHADOW);
         completedByMonitor++;
     }
 
@@ -250,7 +263,7 @@ public final class SvmVcpu implements Vcpu {
             }
             encoded = EventInj.encode(EventInj.TYPE_SOFTWARE_INTERRUPT, intn.vector(), false, 0);
             // With NRIPS, an injected INTn pushes nRIP as its return address (§15.20).
-            vmcb.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + intn.instructionLength());
+            writer.write64(VmcbLayout.NRIP, vmcb.read64(VmcbLayout.RIP) + intn.instructionLength());
         }
         queue(encoded);
     }
@@ -265,7 +278,7 @@ public final class SvmVcpu implements Vcpu {
         if (EventInj.valid(vmcb.read64(VmcbLayout.EVENTINJ))) {
             queuedEvent = event;
         } else {
-            vmcb.write64(VmcbLayout.EVENTINJ, event);
+            writer.write64(VmcbLayout.EVENTINJ, event);
         }
     }
 
@@ -282,13 +295,17 @@ public final class SvmVcpu implements Vcpu {
      */
     @Override
     public void requestInterruptWindow(boolean enabled) {
-        long vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL)
+        long old = vmcb.read64(VmcbLayout.VINTR_CONTROL);
+        long vintr = old
             & ~(VintrControl.V_IRQ | VintrControl.V_IGN_TPR | VintrControl.V_INTR_VECTOR_MASK | VintrControl.V_INTR_PRIO_MASK);
         if (enabled) {
             vintr |= VintrControl.V_IRQ | VintrControl.V_IGN_TPR;
         }
-        vmcb.write64(VmcbLayout.VINTR_CONTROL, vintr);
-        vmcb.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR, enabled);
+        // The monitor asks on every exit; an unchanged quadword is left alone, and its TPR area clean.
+        if (vintr != old) {
+            writer.write64(VmcbLayout.VINTR_CONTROL, vintr);
+        }
+        writer.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR, enabled);
     }
 
     @Override
@@ -323,17 +340,22 @@ public final class SvmVcpu implements Vcpu {
         return core.translateLinear(linearAddress, write);
     }
 
-    /** The core walks the guest's paging with its registers: give it the VMCB's current paging state. */
+    /**
+     * The core walks the guest's paging with its registers: give it the VMCB's current paging
+     * state. After a #VMEXIT the core and the controls already hold it, except for the areas this
+     * hypervisor has written since, whose clean bits it cleared: only those are loaded.
+     */
     private void viewGuest() {
         publishNestedPaging();
-        controls.loadControls();
-        vmrun.loadPagingState();
+        int clean = vmrun.cleanBits();
+        controls.loadControls(clean);
+        vmrun.loadPagingState(clean);
     }
 
     /** The VMCB's TSC_OFFSET, added to the TSC the guest reads (APM Vol. 2 §15.30.4). */
     @Override
     public void setTscOffset(long offset) {
-        vmcb.write64(VmcbLayout.TSC_OFFSET, offset);
+        writer.write64(VmcbLayout.TSC_OFFSET, offset);
     }
 
     // ---- Registers: wherever SVM keeps them (see GuestRegisters) ----
@@ -356,6 +378,11 @@ public final class SvmVcpu implements Vcpu {
     @Override
     public Segment segment(SegmentRegister register) {
         return registers.segment(register);
+    }
+
+    @Override
+    public void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        registers.readSegments(selectors, bases, limits, attributes);
     }
 
     @Override

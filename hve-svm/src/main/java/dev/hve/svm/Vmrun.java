@@ -13,6 +13,7 @@ import dev.hve.svm.event.EventInj;
 import dev.hve.svm.exit.HostEvent;
 import dev.hve.svm.exit.SvmExitCode;
 import dev.hve.svm.exit.SvmGuestControls;
+import dev.hve.svm.vmcb.CleanBits;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
 
@@ -22,9 +23,27 @@ import dev.hve.svm.vmcb.VmcbLayout;
  * code; the #VMEXIT record is written by {@link SvmGuestControls} as events occur, and the guest
  * state is saved back to the VMCB here.
  *
- * <p>Every VMRUN reloads all control and save-area fields from the VMCB. The VMCB clean bits
- * (§15.15) only permit a processor to keep cached copies; ignoring them, as this model does, is
- * architecturally allowed and makes a hypervisor that forgets to clear a bit see its change anyway.
+ * <p>VMRUN honours the VMCB clean bits (§15.15.3, {@link CleanBits}) when the host advertises
+ * them (CPUID Fn8000_000A_EDX[5]): for an area whose bit is set it keeps the processor's cached
+ * copy instead of reading the VMCB. The cache is what the processor still holds from the last
+ * #VMEXIT of this VMCB: the core's {@link CpuState} as the state save left it (CRx, DRx, DT, SEG,
+ * CR2, V_TPR, G_PAT) and the control fields {@link SvmGuestControls} read at the VMRUN before
+ * (intercepts, TSC offset, pause filter, IOPM/MSRPM bases, V_IRQ and friends, NP_ENABLE, N_CR3).
+ * The cache exists only once this VMCB has run to a #VMEXIT on this core, so the first VMRUN, and
+ * the one after a VMRUN that failed its checks, read every area. Whatever no clean bit covers is
+ * read every time: RAX, RSP, RIP, RFLAGS, EVENTINJ, TLB_CONTROL, the interrupt shadow, and the
+ * VMLOAD/VMSAVE state this model moves on VMRUN (FS, GS, LDTR, TR, the syscall and sysenter MSRs).
+ *
+ * <p>Between runs the hypervisor may load the VMCB's paging state into the core to translate
+ * guest-linear addresses ({@link #loadPagingState}). It loads the areas the clean bits mark dirty,
+ * as VMRUN would; a clean area is the core's copy, equal to the VMCB's while the hypervisor keeps
+ * its clean bits honest. Either way the cache then holds the VMCB's value or its own, which are
+ * the two results the APM allows for a clean area.
+ *
+ * <p>The consistency checks ({@link VmrunChecks}) look only at the areas VMRUN reads; a cached
+ * area passed them when it was loaded or is state the guest reached itself. The TLBs are flushed
+ * when a reloaded area brings a new CR0/CR3/CR4/EFER, N_CR3 or ASID; a clean area brings nothing
+ * new, and TLB_CONTROL is honoured every time.
  */
 final class Vmrun {
 
@@ -41,6 +60,9 @@ final class Vmrun {
     private boolean interruptedSoftwareException;
     private int interruptedInstructionLength;
     private long lastNcr3 = -1;
+    private long lastAsid = -1;
+    /** The core holds the state of this VMCB's last #VMEXIT: the clean bits may be honoured. */
+    private boolean cached;
     /** Physical events pending at the processor, a bit per {@link HostEvent} ordinal. */
     private int hostEvents;
 
@@ -86,8 +108,11 @@ final class Vmrun {
      * instructions retire; when they have, a physical interrupt is modeled (#VMEXIT(INTR)).
      */
     long run(long budget) {
-        String failure = VmrunChecks.check(vmcb, features, core.memory());
+        int clean = cleanBits();
+        String failure = VmrunChecks.check(vmcb, features, core.memory(), clean);
         if (failure != null) {
+            // Nothing was loaded; the next VMRUN reads every area again.
+            cached = false;
             lastFailure = failure;
             vmcb.write64(VmcbLayout.EXITCODE, SvmExitCode.VMEXIT_INVALID);
             vmcb.write64(VmcbLayout.EXITINFO1, 0);
@@ -96,33 +121,36 @@ final class Vmrun {
             return SvmExitCode.VMEXIT_INVALID;
         }
         lastFailure = null;
-        controls.loadControls();
-        loadGuestState();
+        controls.loadControls(clean);
+        flushTlbIfNeeded(clean);
+        GuestStateTransfer.load(vmcb, software, core.state(), segments, clean);
         try {
             enterGuest(budget);
             controls.completeExitRecord();
         } finally {
             GuestStateTransfer.save(core.state(), vmcb, software, segments);
+            cached = true;
         }
         return vmcb.read64(VmcbLayout.EXITCODE);
     }
 
     /**
-     * Loads the VMCB's guest state into the core, first dropping cached translations the new
-     * state makes stale.
+     * The VMCB_CLEAN field as this VMRUN may honour it: 0 (reload everything) on a host without
+     * the feature, or when the core holds no state of this VMCB yet. Bits 31:12 are reserved.
      */
-    void loadGuestState() {
-        flushTlbIfNeeded();
-        GuestStateTransfer.load(vmcb, software, core.state(), segments);
+    int cleanBits() {
+        return cached && features.vmcbClean() ? vmcb.read32(VmcbLayout.VMCB_CLEAN) & CleanBits.ALL : 0;
     }
 
     /**
      * Loads only the paging state of the VMCB ({@link GuestStateTransfer#loadPaging}), for the
      * monitor's translations of guest-linear addresses between runs; the next VMRUN loads the rest.
+     * Like VMRUN it leaves the areas {@code clean} marks as the core holds them: between runs those
+     * are the VMCB's values, for the hypervisor clears the bit of every area it writes.
      */
-    void loadPagingState() {
-        flushTlbIfNeeded();
-        GuestStateTransfer.loadPaging(vmcb, core.state());
+    void loadPagingState(int clean) {
+        flushTlbIfNeeded(clean);
+        GuestStateTransfer.loadPaging(vmcb, core.state(), clean);
     }
 
     private void enterGuest(long budget) {
@@ -228,22 +256,36 @@ final class Vmrun {
 
     /**
      * The core caches combined guest + nested translations. They go stale when TLB_CONTROL asks
-     * for a flush (§15.16.1), when N_CR3 changes, or when the monitor changed the guest's paging
-     * registers while it was out of the guest.
+     * for a flush (§15.16.1), when N_CR3 or the ASID changes (the model's TLBs carry no ASID tag,
+     * so a new ASID means a flush, §15.16), or when the monitor changed the guest's paging
+     * registers while it was out of the guest. Only areas about to be reloaded (their bit clear
+     * in {@code clean}) can bring a change.
      */
-    private void flushTlbIfNeeded() {
-        CpuState state = core.state();
-        long nCr3 = vmcb.read64(VmcbLayout.N_CR3);
-        boolean flush = vmcb.read8(VmcbLayout.TLB_CONTROL) != 0 || nCr3 != lastNcr3
-            || state.cr3 != vmcb.read64(VmcbLayout.CR3)
-            || (state.cr0 & (CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE)) != (vmcb.read64(VmcbLayout.CR0)
-                & (CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE))
-            || state.cr4 != vmcb.read64(VmcbLayout.CR4)
-            || (state.efer | (1L << 12)) != vmcb.read64(VmcbLayout.EFER);
+    private void flushTlbIfNeeded(int clean) {
+        boolean flush = vmcb.read8(VmcbLayout.TLB_CONTROL) != 0;
+        long nCr3 = lastNcr3;
+        if ((clean & CleanBits.NP) == 0) {
+            nCr3 = vmcb.read64(VmcbLayout.N_CR3);
+            flush |= nCr3 != lastNcr3;
+        }
+        long asid = lastAsid;
+        if ((clean & CleanBits.ASID) == 0) {
+            asid = vmcb.read32(VmcbLayout.GUEST_ASID) & 0xFFFF_FFFFL;
+            flush |= asid != lastAsid;
+        }
+        if ((clean & CleanBits.CRX) == 0) {
+            CpuState state = core.state();
+            long pagingBits = CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE;
+            flush |= state.cr3 != vmcb.read64(VmcbLayout.CR3)
+                || (state.cr0 & pagingBits) != (vmcb.read64(VmcbLayout.CR0) & pagingBits)
+                || state.cr4 != vmcb.read64(VmcbLayout.CR4)
+                || (state.efer | (1L << 12)) != vmcb.read64(VmcbLayout.EFER);
+        }
         if (flush) {
             core.flushTlb();
             controls.flushNestedTlb();
             lastNcr3 = nCr3;
+            lastAsid = asid;
         }
     }
 }

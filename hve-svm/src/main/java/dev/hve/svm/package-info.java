@@ -6,7 +6,9 @@
  * <ul>
  *   <li>{@link dev.hve.svm.SvmBackendProvider}, {@link dev.hve.svm.SvmVm}, {@link dev.hve.svm.SvmVcpu}: the
  *       common-API face; {@code Vmrun} is the world switch (VMRUN to #VMEXIT).</li>
- *   <li>{@link dev.hve.svm.vmcb}: the VMCB layout (Appendix B) and byte-level access to it.</li>
+ *   <li>{@link dev.hve.svm.vmcb}: the VMCB layout (Appendix B), byte-level access to it, and the
+ *       VMCB clean bits (§15.15.3): which bytes each covers, and the hypervisor's write path that
+ *       clears them. VMRUN keeps its cached copy of a clean area (see {@code Vmrun}).</li>
  *   <li>{@link dev.hve.svm.intercept}: intercept vectors, IOPM, MSRPM, and the encoder from
  *       {@link dev.hve.api.InterceptConfig}.</li>
  *   <li>{@link dev.hve.svm.entry}: VMRUN consistency checks and the guest-state load/save.</li>

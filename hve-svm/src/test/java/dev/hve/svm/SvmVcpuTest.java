@@ -121,6 +121,29 @@ class SvmVcpuTest {
         assertEquals(0x7FFF_0000_1000L, vcpu.segmentBase(SegmentRegister.FS));
     }
 
+    /** The bulk read answers the field accessors, with the unusable flag in bit 16 of the attribute word. */
+    @Test
+    void allSegmentsAtOnceAreWhatTheFieldAccessorsReturn() {
+        vcpu.setSegment(SegmentRegister.CS, Segment.flat(0x10, 0xB, 0, true, false));
+        vcpu.setSegment(SegmentRegister.DS, new Segment(0, 0, 0, 0x93, true));
+        vcpu.setSegment(SegmentRegister.FS, new Segment(0x33, 0x7FFF_0000_1000L, 0xFFF, 0xA09B, false));
+        int[] selectors = new int[6];
+        long[] bases = new long[6];
+        int[] limits = new int[6];
+        int[] attributes = new int[6];
+        vcpu.readSegments(selectors, bases, limits, attributes);
+        for (int i = 0; i < 6; i++) {
+            SegmentRegister r = SegmentRegister.values()[i];
+            assertEquals(vcpu.segmentSelector(r), selectors[i], r + " selector");
+            assertEquals(vcpu.segmentBase(r), bases[i], r + " base");
+            assertEquals(vcpu.segmentLimit(r), limits[i], r + " limit");
+            assertEquals(vcpu.segmentAttributes(r) | (vcpu.segmentUnusable(r) ? Segment.UNUSABLE : 0), attributes[i],
+                r + " attributes");
+        }
+        assertEquals(Segment.UNUSABLE, attributes[3] & Segment.UNUSABLE, "DS is unusable");
+        assertEquals(0x7FFF_0000_1000L, bases[4]);
+    }
+
     @Test
     void descriptorTables() {
         vcpu.setGdtr(new DescriptorTable(0x500, 0x27));
@@ -161,6 +184,18 @@ class SvmVcpuTest {
         vmcb.write64(VmcbLayout.INTERRUPT_SHADOW, 0);
         vcpu.setRegister(Register.RFLAGS, 0x2);
         assertFalse(vcpu.interruptible());
+    }
+
+    /** MMIO decode's completion: the monitor's next RIP, the shadow ended, one more retired instruction. */
+    @Test
+    void completeEmulatedInstructionTakesTheMonitorsNextRip() {
+        vcpu.setRegister(Register.RIP, 0x1000);
+        vmcb.write64(VmcbLayout.INTERRUPT_SHADOW, 1);
+        long retired = vcpu.retiredInstructions();
+        vcpu.completeEmulatedInstruction(0x1006);
+        assertEquals(0x1006, vcpu.register(Register.RIP));
+        assertEquals(0, vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & 1, "the shadow over the instruction ends");
+        assertEquals(retired + 1, vcpu.retiredInstructions());
     }
 
     @Test

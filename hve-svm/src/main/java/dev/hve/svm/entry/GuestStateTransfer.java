@@ -1,6 +1,7 @@
 package dev.hve.svm.entry;
 
 import dev.hve.emulator.cpu.CpuState;
+import dev.hve.svm.vmcb.CleanBits;
 import dev.hve.svm.vmcb.SegmentAttrib;
 import dev.hve.svm.vmcb.VintrControl;
 import dev.hve.svm.vmcb.Vmcb;
@@ -30,6 +31,18 @@ public final class GuestStateTransfer {
      * at the following #VMEXIT.
      */
     public static void load(Vmcb vmcb, SoftwareSaveArea software, CpuState state, SegmentImage image) {
+        load(vmcb, software, state, image, 0);
+    }
+
+    /**
+     * As {@link #load(Vmcb, SoftwareSaveArea, CpuState, SegmentImage)}, but an area whose bit is
+     * set in {@code clean} ({@link CleanBits}: SEG, DT, CRx, CR2, TPR, DRx, NP's G_PAT) is not
+     * read: {@code state} still holds the processor's copy from the last #VMEXIT, which VMRUN may
+     * use instead (APM Vol. 2 §15.15.3). Everything no clean bit covers is loaded every time: RAX,
+     * RSP, RIP, RFLAGS, the interrupt shadow, and FS, GS, LDTR, TR and the MSRs that a hypervisor
+     * otherwise moves with VMLOAD.
+     */
+    public static void load(Vmcb vmcb, SoftwareSaveArea software, CpuState state, SegmentImage image, int clean) {
         long[] gpr = state.gpr;
         copy(software.gpr, gpr, 16);
         gpr[0] = vmcb.read64(VmcbLayout.RAX);
@@ -37,35 +50,39 @@ public final class GuestStateTransfer {
         state.rip = vmcb.read64(VmcbLayout.RIP);
         // Bit 1 of RFLAGS reads as one whatever the VMCB holds.
         state.rflags = vmcb.read64(VmcbLayout.RFLAGS) | CpuState.FIXED_ONE;
+        // ES, CS, SS and DS (indices 0-3) are the SEG area; their slots are still read for the
+        // image, so that the save at #VMEXIT compares against what the VMCB really holds.
+        int firstDecoded = (clean & CleanBits.SEG) != 0 ? CpuState.FS : CpuState.ES;
         for (int s = CpuState.ES; s <= CpuState.TR; s++) {
             int slot = VmcbLayout.segment(s);
             long word = vmcb.segmentWord(slot);
             long base = vmcb.segmentBase(slot);
             image.word[s] = word;
             image.base[s] = base;
-            int attrib = (int) (word >>> 16) & 0xFFFF;
-            int attributes = SegmentAttrib.fromVmcb(attrib);
-            // SVM has no "unusable" flag: a segment whose P bit is clear is one.
-            if ((attrib & ATTRIB_P) == 0 && s != CpuState.CS) {
-                attributes |= CpuState.SEGMENT_UNUSABLE;
+            if (s >= firstDecoded) {
+                decodeSegment(state, s, word, base);
             }
-            state.segmentSelector[s] = (int) word & 0xFFFF;
-            state.segmentAttributes[s] = attributes;
-            state.segmentLimit[s] = (int) (word >>> 32);
-            state.segmentBase[s] = base;
         }
         image.valid = true;
-        state.gdtrBase = vmcb.segmentBase(VmcbLayout.GDTR);
-        state.gdtrLimit = vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF;
-        state.idtrBase = vmcb.segmentBase(VmcbLayout.IDTR);
-        state.idtrLimit = vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF;
-        loadPaging(vmcb, state);
-        state.cr2 = vmcb.read64(VmcbLayout.CR2);
-        // V_INTR_MASKING is always set by this backend, so guest CR8 is V_TPR[3:0] (§15.21.4).
-        state.cr8 = vmcb.read8(VmcbLayout.V_TPR) & 0xF;
+        if ((clean & CleanBits.DT) == 0) {
+            state.gdtrBase = vmcb.segmentBase(VmcbLayout.GDTR);
+            state.gdtrLimit = vmcb.segmentLimit(VmcbLayout.GDTR) & 0xFFFF;
+            state.idtrBase = vmcb.segmentBase(VmcbLayout.IDTR);
+            state.idtrLimit = vmcb.segmentLimit(VmcbLayout.IDTR) & 0xFFFF;
+        }
+        loadPaging(vmcb, state, clean);
+        if ((clean & CleanBits.CR2) == 0) {
+            state.cr2 = vmcb.read64(VmcbLayout.CR2);
+        }
+        if ((clean & CleanBits.TPR) == 0) {
+            // V_INTR_MASKING is always set by this backend, so guest CR8 is V_TPR[3:0] (§15.21.4).
+            state.cr8 = vmcb.read8(VmcbLayout.V_TPR) & 0xF;
+        }
         copy(software.dr, state.dr, 4);
-        state.dr[6] = vmcb.read64(VmcbLayout.DR6);
-        state.dr[7] = vmcb.read64(VmcbLayout.DR7);
+        if ((clean & CleanBits.DRX) == 0) {
+            state.dr[6] = vmcb.read64(VmcbLayout.DR6);
+            state.dr[7] = vmcb.read64(VmcbLayout.DR7);
+        }
         state.star = vmcb.read64(VmcbLayout.STAR);
         state.lstar = vmcb.read64(VmcbLayout.LSTAR);
         state.cstar = vmcb.read64(VmcbLayout.CSTAR);
@@ -74,12 +91,28 @@ public final class GuestStateTransfer {
         state.sysenterCs = vmcb.read64(VmcbLayout.SYSENTER_CS);
         state.sysenterEsp = vmcb.read64(VmcbLayout.SYSENTER_ESP);
         state.sysenterEip = vmcb.read64(VmcbLayout.SYSENTER_EIP);
-        // With nested paging the guest's PAT is G_PAT (§15.25.8).
-        state.pat = vmcb.read64(VmcbLayout.G_PAT);
+        if ((clean & CleanBits.NP) == 0) {
+            // With nested paging the guest's PAT is G_PAT (§15.25.8).
+            state.pat = vmcb.read64(VmcbLayout.G_PAT);
+        }
         state.xcr0 = software.xcr0;
         state.tscAux = software.tscAux;
         state.interruptShadow = (vmcb.read64(VmcbLayout.INTERRUPT_SHADOW) & VintrControl.INTERRUPT_SHADOW) != 0;
         state.halted = software.halted;
+    }
+
+    /** One segment slot's selector/attrib/limit word and base into the core's segment register {@code s}. */
+    private static void decodeSegment(CpuState state, int s, long word, long base) {
+        int attrib = (int) (word >>> 16) & 0xFFFF;
+        int attributes = SegmentAttrib.fromVmcb(attrib);
+        // SVM has no "unusable" flag: a segment whose P bit is clear is one.
+        if ((attrib & ATTRIB_P) == 0 && s != CpuState.CS) {
+            attributes |= CpuState.SEGMENT_UNUSABLE;
+        }
+        state.segmentSelector[s] = (int) word & 0xFFFF;
+        state.segmentAttributes[s] = attributes;
+        state.segmentLimit[s] = (int) (word >>> 32);
+        state.segmentBase[s] = base;
     }
 
     /**
@@ -90,19 +123,40 @@ public final class GuestStateTransfer {
      * fraction of a full load.
      */
     public static void loadPaging(Vmcb vmcb, CpuState state) {
+        loadPaging(vmcb, state, 0);
+    }
+
+    /**
+     * As {@link #loadPaging(Vmcb, CpuState)}, leaving CR0/CR3/CR4/EFER as {@code state} holds them
+     * when the CRx bit is set in {@code clean}, and the CPL when the SEG bit is. The CPL is
+     * canonicalized either way, against RFLAGS.VM, which no clean bit covers.
+     */
+    public static void loadPaging(Vmcb vmcb, CpuState state, int clean) {
+        if ((clean & CleanBits.CRX) == 0) {
+            loadControlRegisters(vmcb, state);
+        }
+        int cpl = (clean & CleanBits.SEG) != 0 ? state.cpl : vmcb.read8(VmcbLayout.CPL);
+        state.cpl = canonicalCpl(cpl, state.cr0, vmcb.read64(VmcbLayout.RFLAGS));
+    }
+
+    /** The CRx area: CR0, CR3, CR4 and EFER. */
+    private static void loadControlRegisters(Vmcb vmcb, CpuState state) {
         state.cr0 = vmcb.read64(VmcbLayout.CR0);
         state.cr3 = vmcb.read64(VmcbLayout.CR3);
         state.cr4 = vmcb.read64(VmcbLayout.CR4);
         // The backend plays a hypervisor that hides EFER.SVME, which it must keep set for VMRUN.
         state.efer = vmcb.read64(VmcbLayout.EFER) & ~EFER_SVME;
-        // VMRUN canonicalizes CPL: 0 in real mode, 3 in virtual-8086 mode (§15.5.1).
-        int cpl = vmcb.read8(VmcbLayout.CPL) & 3;
-        if ((state.cr0 & CpuState.CR0_PE) == 0) {
-            cpl = 0;
-        } else if ((vmcb.read64(VmcbLayout.RFLAGS) & CpuState.VM) != 0) {
-            cpl = 3;
+    }
+
+    /** VMRUN canonicalizes CPL: 0 in real mode, 3 in virtual-8086 mode (§15.5.1). */
+    private static int canonicalCpl(int cpl, long cr0, long rflags) {
+        if ((cr0 & CpuState.CR0_PE) == 0) {
+            return 0;
         }
-        state.cpl = cpl;
+        if ((rflags & CpuState.VM) != 0) {
+            return 3;
+        }
+        return cpl & 3;
     }
 
     /** #VMEXIT: the core's state into {@code vmcb} and {@code software}. */

@@ -6,6 +6,7 @@ import dev.hve.svm.event.EventInj;
 import dev.hve.svm.intercept.InterceptBits;
 import dev.hve.svm.intercept.Iopm;
 import dev.hve.svm.intercept.Msrpm;
+import dev.hve.svm.vmcb.CleanBits;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
 
@@ -37,6 +38,68 @@ public final class VmrunChecks {
      * @return null when VMRUN may enter the guest, else which check failed
      */
     public static String check(Vmcb vmcb, HostFeatures host, HostMemory memory) {
+        return check(vmcb, host, memory, 0);
+    }
+
+    /**
+     * As {@link #check(Vmcb, HostFeatures, HostMemory)}, leaving out the checks of areas whose
+     * bit is set in {@code clean} ({@link CleanBits}): VMRUN uses its cached copy of those, which
+     * passed these checks when it was loaded or is state the guest itself reached, so the VMCB's
+     * bytes there are not what the guest will run on (APM Vol. 2 §15.15.3). EVENTINJ, which no
+     * clean bit covers, is checked every time.
+     */
+    public static String check(Vmcb vmcb, HostFeatures host, HostMemory memory, int clean) {
+        boolean controlRegisters = (clean & CleanBits.CRX) == 0;
+        String failure = controlRegisters ? checkControlRegisters(vmcb, host) : null;
+        if (failure != null) {
+            return failure;
+        }
+        if ((clean & CleanBits.DRX) == 0) {
+            if ((vmcb.read64(VmcbLayout.DR6) & HIGH_DWORD) != 0) {
+                return "DR6[63:32] are not zero";
+            }
+            if ((vmcb.read64(VmcbLayout.DR7) & HIGH_DWORD) != 0) {
+                return "DR7[63:32] are not zero";
+            }
+        }
+        failure = controlRegisters ? checkPagingModes(vmcb, host) : null;
+        if (failure != null) {
+            return failure;
+        }
+        if ((clean & (CleanBits.CRX | CleanBits.SEG)) != (CleanBits.CRX | CleanBits.SEG)) {
+            long efer = vmcb.read64(VmcbLayout.EFER);
+            long cr0 = vmcb.read64(VmcbLayout.CR0);
+            boolean longModePaging = (efer & EFER_LME) != 0 && (cr0 & CR0_PG) != 0;
+            int csAttrib = vmcb.segmentAttrib(VmcbLayout.CS);
+            if (longModePaging && (vmcb.read64(VmcbLayout.CR4) & CR4_PAE) != 0 && (csAttrib & ATTRIB_L) != 0
+                && (csAttrib & ATTRIB_DB) != 0) {
+                return "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all set";
+            }
+        }
+        if ((clean & CleanBits.I) == 0
+            && (vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4) & (1 << InterceptBits.VMRUN)) == 0) {
+            return "the VMRUN intercept bit is clear";
+        }
+        if ((clean & CleanBits.IOPM) == 0) {
+            if (beyondPhysical(vmcb.read64(VmcbLayout.MSRPM_BASE_PA), Msrpm.SIZE, host, memory)) {
+                return "the MSR permission map extends beyond the maximum physical address";
+            }
+            if (beyondPhysical(vmcb.read64(VmcbLayout.IOPM_BASE_PA), Iopm.SIZE, host, memory)) {
+                return "the I/O permission map extends beyond the maximum physical address";
+            }
+        }
+        String injection = EventInj.illegalReason(vmcb.read64(VmcbLayout.EVENTINJ));
+        if (injection != null) {
+            return "illegal event injection: " + injection;
+        }
+        if ((clean & CleanBits.ASID) == 0 && vmcb.read32(VmcbLayout.GUEST_ASID) == 0) {
+            return "the guest ASID is zero (reserved for the host)";
+        }
+        return null;
+    }
+
+    /** The checks on the CRx area that come before the DR6/DR7 checks in the manual's list. */
+    private static String checkControlRegisters(Vmcb vmcb, HostFeatures host) {
         long efer = vmcb.read64(VmcbLayout.EFER);
         long cr0 = vmcb.read64(VmcbLayout.CR0);
         long cr3 = vmcb.read64(VmcbLayout.CR3);
@@ -57,12 +120,15 @@ public final class VmrunChecks {
         if ((cr4 & ~host.cr4Supported()) != 0) {
             return "an MBZ bit of CR4 is set";
         }
-        if ((vmcb.read64(VmcbLayout.DR6) & HIGH_DWORD) != 0) {
-            return "DR6[63:32] are not zero";
-        }
-        if ((vmcb.read64(VmcbLayout.DR7) & HIGH_DWORD) != 0) {
-            return "DR7[63:32] are not zero";
-        }
+        return null;
+    }
+
+    /** The checks on the CRx area that follow the DR6/DR7 checks: EFER and the paging mode. */
+    private static String checkPagingModes(Vmcb vmcb, HostFeatures host) {
+        long efer = vmcb.read64(VmcbLayout.EFER);
+        long cr0 = vmcb.read64(VmcbLayout.CR0);
+        long cr4 = vmcb.read64(VmcbLayout.CR4);
+        boolean longModePaging = (efer & EFER_LME) != 0 && (cr0 & CR0_PG) != 0;
         if ((efer & ~host.eferSupported()) != 0) {
             return "an MBZ bit of EFER is set";
         }
@@ -74,26 +140,6 @@ public final class VmrunChecks {
         }
         if (longModePaging && (cr0 & CR0_PE) == 0) {
             return "EFER.LME and CR0.PG are both set and CR0.PE is zero";
-        }
-        int csAttrib = vmcb.segmentAttrib(VmcbLayout.CS);
-        if (longModePaging && (cr4 & CR4_PAE) != 0 && (csAttrib & ATTRIB_L) != 0 && (csAttrib & ATTRIB_DB) != 0) {
-            return "EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all set";
-        }
-        if ((vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4) & (1 << InterceptBits.VMRUN)) == 0) {
-            return "the VMRUN intercept bit is clear";
-        }
-        if (beyondPhysical(vmcb.read64(VmcbLayout.MSRPM_BASE_PA), Msrpm.SIZE, host, memory)) {
-            return "the MSR permission map extends beyond the maximum physical address";
-        }
-        if (beyondPhysical(vmcb.read64(VmcbLayout.IOPM_BASE_PA), Iopm.SIZE, host, memory)) {
-            return "the I/O permission map extends beyond the maximum physical address";
-        }
-        String injection = EventInj.illegalReason(vmcb.read64(VmcbLayout.EVENTINJ));
-        if (injection != null) {
-            return "illegal event injection: " + injection;
-        }
-        if (vmcb.read32(VmcbLayout.GUEST_ASID) == 0) {
-            return "the guest ASID is zero (reserved for the host)";
         }
         return null;
     }

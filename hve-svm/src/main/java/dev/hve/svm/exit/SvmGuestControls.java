@@ -13,6 +13,7 @@ import dev.hve.svm.intercept.Msrpm;
 import dev.hve.svm.npt.NestedTlb;
 import dev.hve.svm.npt.NpfErrorCode;
 import dev.hve.svm.npt.NptWalker;
+import dev.hve.svm.vmcb.CleanBits;
 import dev.hve.svm.vmcb.VintrControl;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
@@ -24,8 +25,9 @@ import dev.hve.svm.vmcb.VmcbLayout;
  * VMCB as the processor does (AMD APM Vol. 2, §15.6-§15.13 and Appendix C). Guest-physical
  * accesses go through the nested page tables rooted at N_CR3.
  *
- * <p>The control fields are read from the VMCB once per VMRUN ({@link #loadControls}), as the
- * processor caches them for the duration of guest execution.
+ * <p>The control fields are read from the VMCB at VMRUN ({@link #loadControls}), as the
+ * processor caches them for the duration of guest execution; an area the VMCB clean bits declare
+ * unchanged keeps its cached copy from the VMRUN before.
  */
 public final class SvmGuestControls implements GuestControls {
 
@@ -52,6 +54,8 @@ public final class SvmGuestControls implements GuestControls {
     private boolean npEnable;
     private long nCr3;
     private long vintr;
+    /** PAUSE_FILTER_COUNT as loaded; {@link #pauseFilterCount} counts down from it during a run. */
+    private int pauseFilterLoaded;
     private int pauseFilterCount;
 
     /** The RIP of an instruction the hypervisor lets through once without an intercept, or -1. */
@@ -71,20 +75,40 @@ public final class SvmGuestControls implements GuestControls {
         recorder.attach(core);
     }
 
-    /** VMRUN: caches the control-area fields guest execution consults. */
+    /** VMRUN: caches the control-area fields guest execution consults, reading every one. */
     public void loadControls() {
-        interceptCr = vmcb.read32(VmcbLayout.INTERCEPT_CR);
-        interceptDr = vmcb.read32(VmcbLayout.INTERCEPT_DR);
-        interceptExceptions = vmcb.read32(VmcbLayout.INTERCEPT_EXCEPTIONS);
-        vector3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
-        vector4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
-        iopmBase = vmcb.read64(VmcbLayout.IOPM_BASE_PA) & ~0xFFFL;
-        msrpmBase = vmcb.read64(VmcbLayout.MSRPM_BASE_PA) & ~0xFFFL;
-        tscOffset = vmcb.read64(VmcbLayout.TSC_OFFSET);
-        npEnable = (vmcb.read64(VmcbLayout.NP_ENABLE) & 1) != 0;
-        nCr3 = vmcb.read64(VmcbLayout.N_CR3);
-        vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL);
-        pauseFilterCount = features.pauseFilter() ? vmcb.read16(VmcbLayout.PAUSE_FILTER_COUNT) : 0;
+        loadControls(0);
+    }
+
+    /**
+     * VMRUN: caches the control-area fields guest execution consults. An area whose bit is set
+     * in {@code clean} (see {@link CleanBits}) keeps the copy cached at the previous VMRUN
+     * (APM Vol. 2 §15.15.3); the caller passes 0 when the clean bits may not be honoured.
+     */
+    public void loadControls(int clean) {
+        if ((clean & CleanBits.I) == 0) {
+            interceptCr = vmcb.read32(VmcbLayout.INTERCEPT_CR);
+            interceptDr = vmcb.read32(VmcbLayout.INTERCEPT_DR);
+            interceptExceptions = vmcb.read32(VmcbLayout.INTERCEPT_EXCEPTIONS);
+            vector3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
+            vector4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
+            tscOffset = vmcb.read64(VmcbLayout.TSC_OFFSET);
+            pauseFilterLoaded = features.pauseFilter() ? vmcb.read16(VmcbLayout.PAUSE_FILTER_COUNT) : 0;
+        }
+        if ((clean & CleanBits.IOPM) == 0) {
+            iopmBase = vmcb.read64(VmcbLayout.IOPM_BASE_PA) & ~0xFFFL;
+            msrpmBase = vmcb.read64(VmcbLayout.MSRPM_BASE_PA) & ~0xFFFL;
+        }
+        if ((clean & CleanBits.NP) == 0) {
+            npEnable = (vmcb.read64(VmcbLayout.NP_ENABLE) & 1) != 0;
+            nCr3 = vmcb.read64(VmcbLayout.N_CR3);
+        }
+        if ((clean & CleanBits.TPR) == 0) {
+            vintr = vmcb.read64(VmcbLayout.VINTR_CONTROL);
+        }
+        // The pause filter's counter starts from the count field at every VMRUN (§15.14.4); a
+        // clean I area only means that field is the cached one.
+        pauseFilterCount = pauseFilterLoaded;
         recorder.reset();
     }
 

@@ -5,6 +5,7 @@ import dev.hve.api.SensitiveInstruction;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
+import dev.hve.svm.vmcb.VmcbWriter;
 import java.util.BitSet;
 
 /**
@@ -106,18 +107,20 @@ public final class InterceptEncoder {
     }
 
     /**
-     * Writes the intercept vectors into {@code vmcb} and fills the maps at {@code iopm} and
-     * {@code msrpm}. The VINTR bit is left as it was: it belongs to the interrupt window.
+     * Writes the intercept vectors into the VMCB and fills the maps at {@code iopm} and
+     * {@code msrpm}. The VINTR bit is left as it was: it belongs to the interrupt window. The
+     * writes go through the hypervisor's {@code writer}, which clears the I and IOPM clean bits.
      */
-    public static void encode(InterceptConfig config, Vmcb vmcb, long iopm, long msrpm) {
-        vmcb.write32(VmcbLayout.INTERCEPT_CR, crIntercepts(config));
-        vmcb.write32(VmcbLayout.INTERCEPT_DR, drIntercepts(config));
-        vmcb.write32(VmcbLayout.INTERCEPT_EXCEPTIONS, config.exceptionBitmap());
+    public static void encode(InterceptConfig config, VmcbWriter writer, long iopm, long msrpm) {
+        Vmcb vmcb = writer.vmcb();
+        writer.write32(VmcbLayout.INTERCEPT_CR, crIntercepts(config));
+        writer.write32(VmcbLayout.INTERCEPT_DR, drIntercepts(config));
+        writer.write32(VmcbLayout.INTERCEPT_EXCEPTIONS, config.exceptionBitmap());
         int vintr = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3) & (1 << InterceptBits.VINTR);
-        vmcb.write32(VmcbLayout.INTERCEPT_VECTOR3, vector3(config) | vintr);
-        vmcb.write32(VmcbLayout.INTERCEPT_VECTOR4, vector4(config));
-        vmcb.write64(VmcbLayout.IOPM_BASE_PA, iopm);
-        vmcb.write64(VmcbLayout.MSRPM_BASE_PA, msrpm);
+        writer.write32(VmcbLayout.INTERCEPT_VECTOR3, vector3(config) | vintr);
+        writer.write32(VmcbLayout.INTERCEPT_VECTOR4, vector4(config));
+        writer.write64(VmcbLayout.IOPM_BASE_PA, iopm);
+        writer.write64(VmcbLayout.MSRPM_BASE_PA, msrpm);
         encodeIopm(config.ports(), vmcb.memory(), iopm);
         encodeMsrpm(config, vmcb.memory(), msrpm);
     }

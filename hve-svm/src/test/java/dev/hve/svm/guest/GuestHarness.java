@@ -9,6 +9,7 @@ import dev.hve.api.SegmentRegister;
 import dev.hve.svm.SvmVcpu;
 import dev.hve.svm.SvmVm;
 import dev.hve.svm.TestHosts;
+import dev.hve.svm.vmcb.VmcbWriter;
 import java.util.BitSet;
 import java.util.Set;
 
@@ -103,5 +104,13 @@ final class GuestHarness {
 
     long rip() {
         return vcpu.register(Register.RIP);
+    }
+
+    /**
+     * The test as hypervisor writing the raw VMCB between runs: through a {@link VmcbWriter}, so
+     * that the clean bit of each area written is cleared, as APM Vol. 2 §15.15.3 requires.
+     */
+    VmcbWriter hypervisor() {
+        return new VmcbWriter(vcpu.vmcb());
     }
 }

@@ -72,8 +72,8 @@ class HostEventTest {
         GuestHarness g = guest();
         g.vcpu.raiseHostEvent(HostEvent.SMI); // the backend does not intercept SMI
         assertEquals(SvmExitCode.VMEXIT_HLT, g.vcpu.vmrun(100));
-        g.vcpu.vmcb().write64(VmcbLayout.RIP, CODE);
-        g.vcpu.vmcb().setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.SMI, true);
+        g.hypervisor().write64(VmcbLayout.RIP, CODE);
+        g.hypervisor().setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.SMI, true);
         assertExit(g, SvmExitCode.VMEXIT_SMI, 0);
     }
 

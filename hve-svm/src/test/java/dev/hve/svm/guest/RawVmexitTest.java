@@ -92,7 +92,7 @@ class RawVmexitTest {
         assertExit(g, 0x87, 0, CODE + 5);
         g.vcpu.completeInstruction();
         g.intercepts(GuestHarness.config(new BitSet(), Set.of(), 0, false, false, false, false));
-        g.vcpu.vmcb().write64(VmcbLayout.TSC_OFFSET, 1_000_000);
+        g.hypervisor().write64(VmcbLayout.TSC_OFFSET, 1_000_000);
         assertEquals(0x60, g.vcpu.vmrun(1));
         long tsc = (g.vcpu.register(Register.RDX) << 32) | g.vcpu.register(Register.RAX);
         assertEquals(1_000_000, tsc, 1_000, "RDTSC = the core's counter + TSC_OFFSET");
@@ -106,7 +106,7 @@ class RawVmexitTest {
         assertExit(g, 0x77, 0, CODE + 2);
         // The modeled host lacks PauseFilter (CPUID 8000_000Ah:EDX[10]): the count is ignored.
         g.vcpu.setRegister(Register.RIP, CODE);
-        g.vcpu.vmcb().write16(VmcbLayout.PAUSE_FILTER_COUNT, 3);
+        g.hypervisor().write16(VmcbLayout.PAUSE_FILTER_COUNT, 3);
         assertExit(g, 0x77, 0, CODE + 2);
 
         dev.hve.api.HostCpu filtering = dev.hve.svm.TestHosts.of(dev.hve.emulator.cpuid.CpuModels.amd(),

@@ -9,6 +9,7 @@ import dev.hve.api.SensitiveInstruction;
 import dev.hve.emulator.memory.HostMemory;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
+import dev.hve.svm.vmcb.VmcbWriter;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.Set;
@@ -18,6 +19,7 @@ class InterceptEncoderTest {
 
     private final HostMemory memory = new HostMemory();
     private final Vmcb vmcb = new Vmcb(memory, memory.allocate(4096, 4096));
+    private final VmcbWriter writer = new VmcbWriter(vmcb);
     private final long iopm = memory.allocate(Iopm.SIZE, 4096);
     private final long msrpm = memory.allocate(Msrpm.SIZE, 4096);
 
@@ -30,7 +32,7 @@ class InterceptEncoderTest {
     void neutralFlagsBecomeInterceptVectorBits() {
         BitSet ports = new BitSet();
         InterceptConfig none = config(ports, Set.of(), 0, false, false, false, false);
-        InterceptEncoder.encode(none, vmcb, iopm, msrpm);
+        InterceptEncoder.encode(none, writer, iopm, msrpm);
         int v3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
         int v4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(0, v3 >>> InterceptBits.CPUID & 1);
@@ -40,7 +42,7 @@ class InterceptEncoderTest {
         assertEquals(0, v4 >>> InterceptBits.RDTSCP & 1);
 
         InterceptConfig all = config(ports, Set.of(), 1 << 14 | 1 << 6, true, true, true, true);
-        InterceptEncoder.encode(all, vmcb, iopm, msrpm);
+        InterceptEncoder.encode(all, writer, iopm, msrpm);
         v3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
         v4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(1 << 18, v3 & 1 << 18, "CPUID is bit 18 of vector 3");
@@ -53,7 +55,7 @@ class InterceptEncoderTest {
 
     @Test
     void backendInterceptsAreAlwaysOn() {
-        InterceptEncoder.encode(config(new BitSet(), Set.of(), 0, false, false, false, false), vmcb, iopm, msrpm);
+        InterceptEncoder.encode(config(new BitSet(), Set.of(), 0, false, false, false, false), writer, iopm, msrpm);
         int v3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
         int v4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(1, v3 >>> InterceptBits.INTR & 1);
@@ -72,7 +74,7 @@ class InterceptEncoderTest {
         ports.set(0x3F8);
         ports.set(0xF4);
         InterceptEncoder.encode(config(ports, Set.of(0xC000_0080, 0x1B, 0x4000_0000), 0, false, false, false, false),
-            vmcb, iopm, msrpm);
+            writer, iopm, msrpm);
         assertTrue(Iopm.intercepted(memory, iopm, 0x3F8, 1));
         assertTrue(Iopm.intercepted(memory, iopm, 0xF4, 1));
         assertFalse(Iopm.intercepted(memory, iopm, 0x3F9, 1));
@@ -85,7 +87,7 @@ class InterceptEncoderTest {
 
     @Test
     void nullMsrSetInterceptsEveryMsr() {
-        InterceptEncoder.encode(InterceptConfig.monitorDefaults().withMsrs(null), vmcb, iopm, msrpm);
+        InterceptEncoder.encode(InterceptConfig.monitorDefaults().withMsrs(null), writer, iopm, msrpm);
         for (int msr : new int[] {0, 0x10, 0x1FFF, 0xC000_0080, 0xC001_1FFF}) {
             assertTrue(Msrpm.intercepted(memory, msrpm, msr, false));
             assertTrue(Msrpm.intercepted(memory, msrpm, msr, true));
@@ -97,19 +99,20 @@ class InterceptEncoderTest {
     @Test
     void reencodingKeepsTheInterruptWindowBit() {
         vmcb.setBit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR, true);
-        InterceptEncoder.encode(InterceptConfig.monitorDefaults(), vmcb, iopm, msrpm);
+        InterceptEncoder.encode(InterceptConfig.monitorDefaults(), writer, iopm, msrpm);
         assertTrue(vmcb.bit(VmcbLayout.INTERCEPT_VECTOR3, InterceptBits.VINTR));
     }
 
     @Test
     void sensitiveInstructionsBecomeTheirInterceptBits() {
         InterceptConfig none = config(new BitSet(), Set.of(), 0, false, false, false, false);
-        InterceptEncoder.encode(none, vmcb, iopm, msrpm);
+        InterceptEncoder.encode(none, writer, iopm, msrpm);
         int v3None = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
         int v4None = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(0, vmcb.read32(VmcbLayout.INTERCEPT_CR));
         assertEquals(0, vmcb.read32(VmcbLayout.INTERCEPT_DR));
-        InterceptEncoder.encode(none.withInstructions(false, false, EnumSet.allOf(SensitiveInstruction.class)), vmcb, iopm, msrpm);
+        InterceptEncoder.encode(none.withInstructions(false, false, EnumSet.allOf(SensitiveInstruction.class)), writer,
+            iopm, msrpm);
         int v3 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR3);
         int v4 = vmcb.read32(VmcbLayout.INTERCEPT_VECTOR4);
         assertEquals(0xFF << 6 | 1 << 15 | 1 << 22 | 1 << 23, v3 & ~v3None,
