@@ -88,7 +88,7 @@ final class GuestRegisters {
     Segment segment(SegmentRegister register) {
         int slot = VmcbLayout.segment(register.ordinal());
         int attrib = vmcb.segmentAttrib(slot);
-        boolean unusable = (attrib & ATTRIB_P) == 0 && register != SegmentRegister.CS;
+        boolean unusable = unusable(register.ordinal(), attrib);
         return new Segment(vmcb.segmentSelector(slot), vmcb.segmentBase(slot), vmcb.segmentLimit(slot),
             SegmentAttrib.fromVmcb(attrib), unusable);
     }
@@ -111,8 +111,12 @@ final class GuestRegisters {
     }
 
     boolean segmentUnusable(SegmentRegister register) {
-        return register != SegmentRegister.CS
-            && (vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())) & ATTRIB_P) == 0;
+        return unusable(register.ordinal(), vmcb.segmentAttrib(VmcbLayout.segment(register.ordinal())));
+    }
+
+    /** The VMCB has no "unusable" flag: a segment other than CS whose P bit is clear is one. */
+    private static boolean unusable(int segment, int attrib) {
+        return segment != SegmentRegister.CS.ordinal() && (attrib & ATTRIB_P) == 0;
     }
 
     /** ES..GS in one pass over the segment slots, for {@code Vcpu.readSegments}. */
@@ -124,8 +128,7 @@ final class GuestRegisters {
             selectors[s] = (int) word & 0xFFFF;
             limits[s] = (int) (word >>> 32);
             bases[s] = vmcb.segmentBase(slot);
-            boolean unusable = s != SegmentRegister.CS.ordinal() && (attrib & ATTRIB_P) == 0;
-            attributes[s] = SegmentAttrib.fromVmcb(attrib) | (unusable ? Segment.UNUSABLE : 0);
+            attributes[s] = SegmentAttrib.fromVmcb(attrib) | (unusable(s, attrib) ? Segment.UNUSABLE : 0);
         }
     }
 

@@ -429,7 +429,11 @@ public final class VmxVcpu implements Vcpu {
     /** As {@link Segment}'s canonical form: an unusable segment's P bit reads 0. */
     @Override
     public int segmentAttributes(SegmentRegister register) {
-        int ar = vmcs.read32(ACCESS_RIGHTS[register.ordinal()]);
+        return canonicalAttributes(vmcs.read32(ACCESS_RIGHTS[register.ordinal()]));
+    }
+
+    /** Access rights in {@link Segment}'s form: descriptor bits only, P read as 0 when unusable. */
+    private static int canonicalAttributes(int ar) {
         return (ar & AR_UNUSABLE) != 0 ? ar & 0xF0FF & ~Segment.P : ar & 0xF0FF;
     }
 
@@ -445,7 +449,7 @@ public final class VmxVcpu implements Vcpu {
             bases[s] = vmcs.read(BASE[s]);
             limits[s] = vmcs.read32(LIMIT[s]);
             int ar = vmcs.read32(ACCESS_RIGHTS[s]);
-            attributes[s] = (ar & AR_UNUSABLE) != 0 ? (ar & 0xF0FF & ~Segment.P) | Segment.UNUSABLE : ar & 0xF0FF;
+            attributes[s] = canonicalAttributes(ar) | ((ar & AR_UNUSABLE) != 0 ? Segment.UNUSABLE : 0);
         }
     }
 
@@ -511,7 +515,10 @@ public final class VmxVcpu implements Vcpu {
         completeAt(nextRip);
     }
 
-    /** RIP after the completed instruction; the STI/MOV-SS blocking it carried ends. */
+    /**
+     * RIP after the completed instruction; the STI/MOV-SS blocking it carried ends (blocking by
+     * STI or MOV SS covers only the next instruction: interruptibility state, SDM Vol. 3C §25.4.2).
+     */
     private void completeAt(long rip) {
         vmcs.write(VmcsField.GUEST_RIP, rip);
         vmcs.write(VmcsField.GUEST_INTERRUPTIBILITY_INFO, vmcs.read32(VmcsField.GUEST_INTERRUPTIBILITY_INFO) & ~3);
