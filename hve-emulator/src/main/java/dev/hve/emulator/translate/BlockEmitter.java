@@ -27,6 +27,8 @@ final class BlockEmitter {
     private final int[] forms;
     private final Instruction[] insns;
     private final boolean[] flagsNeeded;
+    /** The segments the block's own memory operands use ({@link FlatSegments}). */
+    private final int flatSegments;
     private MethodVisitor mv;
     private Operands op;
     private PendingFlags flags;
@@ -42,6 +44,7 @@ final class BlockEmitter {
             insns[k] = block.instruction(k);
         }
         this.flagsNeeded = FlagLiveness.needed(forms, insns);
+        this.flatSegments = FlatSegments.used(forms, insns);
     }
 
     byte[] classBytes() {
@@ -93,6 +96,12 @@ final class BlockEmitter {
         }
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, Locals.DKIND);
+        if (flatSegments != 0) {
+            accessMode();
+        } else {
+            mv.visitInsn(ICONST_0); // FlatData.CHECKED; no access reads it
+            mv.visitVarInsn(ISTORE, Locals.FLAT);
+        }
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
@@ -319,6 +328,9 @@ final class BlockEmitter {
         mv.visitInsn(IADD);
         mv.visitInsn(IRETURN);
         mv.visitLabel(executed);
+        if (flatSegments != 0) {
+            accessMode(); // the handler may have loaded a segment or changed CPL, CR0 or RFLAGS.AC
+        }
         if (form == Form.EMBED_BRANCH) {
             Label fallThrough = new Label();
             mv.visitVarInsn(LLOAD, Locals.R);
@@ -698,6 +710,14 @@ final class BlockEmitter {
         op.constant((long) size);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "adjustStack", "(J)V", false);
         leave(k, this::interpreterNextRip);
+    }
+
+    /** Decides whether the block's segments are flat now ({@code FlatData.mode}), into {@link Locals#FLAT}. */
+    private void accessMode() {
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        op.constant(flatSegments);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "mode", "(L" + Names.INTERPRETER + ";I)I", false);
+        mv.visitVarInsn(ISTORE, Locals.FLAT);
     }
 
     /** Pushes the interpreter's bookkeeping of compiled runs ({@code CompiledRuns}). */

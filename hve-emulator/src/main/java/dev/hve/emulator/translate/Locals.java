@@ -26,6 +26,8 @@ final class Locals {
     static final int DA = 20;
     static final int DB = 22;
     static final int EXCEPTION = 24;
+    /** The block's data-access mode ({@code FlatData}), when it has memory operands. */
+    static final int FLAT = 25;
 
     private Locals() {
     }

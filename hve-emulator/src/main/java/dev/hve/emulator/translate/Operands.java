@@ -138,23 +138,39 @@ final class Operands {
         mv.visitVarInsn(LSTORE, Locals.EA);
     }
 
-    /** Pushes {@code size} bytes read from the memory operand (its address in {@link Locals#EA}). */
+    /**
+     * Pushes {@code size} bytes read from the memory operand (its address in {@link Locals#EA}):
+     * through {@code FlatData} with the block's access mode in {@link Locals#FLAT}, or, for FS and
+     * GS, through the interpreter's segment-checked {@code read}.
+     */
     void loadMemory(Instruction i, int size) {
+        int seg = i.segment();
         mv.visitVarInsn(ALOAD, Locals.IP);
-        constant(i.segment());
+        constant(seg);
         mv.visitVarInsn(LLOAD, Locals.EA);
         constant(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "read", "(IJI)J", false);
+        if (FlatSegments.eligible(seg)) {
+            mv.visitVarInsn(ILOAD, Locals.FLAT);
+            mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "read", "(L" + Names.INTERPRETER + ";IJII)J", false);
+        } else {
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "read", "(IJI)J", false);
+        }
     }
 
-    /** Writes local {@code from} to the memory operand. */
+    /** Writes local {@code from} to the memory operand, as {@link #loadMemory} reads it. */
     void storeMemory(Instruction i, int size, int from) {
+        int seg = i.segment();
         mv.visitVarInsn(ALOAD, Locals.IP);
-        constant(i.segment());
+        constant(seg);
         mv.visitVarInsn(LLOAD, Locals.EA);
         constant(size);
         mv.visitVarInsn(LLOAD, from);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "write", "(IJIJ)V", false);
+        if (FlatSegments.eligible(seg)) {
+            mv.visitVarInsn(ILOAD, Locals.FLAT);
+            mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "write", "(L" + Names.INTERPRETER + ";IJIJI)V", false);
+        } else {
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "write", "(IJIJ)V", false);
+        }
     }
 
     /** Pushes the ModRM r/m operand at {@code size}: a register, or memory at {@link Locals#EA}. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hve.emulator.GuestImages;
 import dev.hve.emulator.StopReason;
 import dev.hve.emulator.TestMachine;
+import dev.hve.emulator.cpu.CpuState;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +135,106 @@ class BlockCompilerTest {
             expected += (byte) (1 + pass); // an 83 /0 ib immediate is sign-extended
         }
         assertEquals(expected, t.s.gpr[0]);
+    }
+
+    // ---- data accesses through flat segments (FlatData) and the checks they must keep ----
+
+    /** The last log line, which must be the exception with {@code vector} and error code 0. */
+    private static void endsWithFault(TestMachine t, int vector) {
+        String last = t.log.isEmpty() ? "(empty log)" : t.log.get(t.log.size() - 1);
+        assertTrue(last.startsWith("exception " + vector + " err=true/0 "), t.log.toString());
+    }
+
+    @Test
+    void aSegmentLoadInsideACompiledBlockIsHonouredByTheAccessesAfterIt() throws Exception {
+        // Each pass reloads DS (an instruction the interpreter runs for the block); on the last
+        // pass the selector is the 64 KiB data segment, and the store after it, at 0x20000, is
+        // past its limit: #GP(0), although the block entered with DS flat.
+        TestMachine t = sameBothWays(m -> {
+            m.flat32();
+            m.flatGdt(0x6000);
+            m.exitOnException = 13;
+        }, LOOP32 + "mov ecx, 50\n mov esi, 0x20000\n mov edx, 0x10\n mov ebp, 0x28\n"
+            + "1: cmp ecx, 1\n cmove edx, ebp\n mov eax, [esi]\n mov ds, dx\n add [esi], eax\n"
+            + " dec ecx\n jnz 1b\n hlt\n", 1_000_000);
+        endsWithFault(t, 13);
+        assertEquals(1, t.s.gpr[1], "the fault came on the last pass");
+    }
+
+    @Test
+    void aDataSegmentThatIsNotFlatKeepsItsBaseAndLimitInCompiledCode() throws Exception {
+        // DS based at 0x30000 with a 32 KiB limit: the stores land at base + offset until the
+        // offset passes the limit.
+        TestMachine t = sameBothWays(m -> {
+            m.flat32();
+            m.s.segmentBase[CpuState.DS] = 0x30000;
+            m.s.segmentLimit[CpuState.DS] = 0x7FFF;
+            m.exitOnException = 13;
+        }, LOOP32 + "xor esi, esi\n1: add esi, 0x100\n mov [esi], esi\n jmp 1b\n", 1_000_000);
+        endsWithFault(t, 13);
+        assertEquals(0x8000, t.s.gpr[6], "the first offset past the limit");
+        assertEquals(0x7F00, t.memory.read32(0x30000 + 0x7F00), "the last store, at base + offset");
+    }
+
+    /**
+     * Runs a 20-pass loop that loads from 0x5000 and, on its last pass, from {@code bad} instead
+     * (in 64-bit registers when {@code wide}): the block is compiled long before that pass.
+     */
+    private static TestMachine loadFromOnTheLastPass(Consumer<TestMachine> setup, boolean wide, String bad)
+        throws Exception {
+        String r = wide ? "r" : "e";
+        String loop = "mov ecx, 20\n mov esi, 0x5000\n mov " + r + "di, " + bad + "\n"
+            + "1: cmp ecx, 1\n cmove " + r + "si, " + r + "di\n add " + r + "ax, [" + r + "si]\n"
+            + " dec ecx\n jnz 1b\n hlt\n";
+        return sameBothWays(setup, (wide ? LOOP64 : LOOP32) + loop, 1_000_000);
+    }
+
+    @Test
+    void anAccessOutsideItsModesAddressRangeFaults() throws Exception {
+        // A flat segment's limit is 4 GiB - 1: a dword at 0xFFFFFFFD crosses it, while a word at
+        // 0xFFFFFFFE would be inside it. In 64-bit mode the qword at 0x7FFFFFFFFFFC ends past the
+        // canonical lower half. Both: #GP(0).
+        for (boolean wide : new boolean[] {false, true}) {
+            long bad = wide ? 0x7FFF_FFFF_FFFCL : 0xFFFF_FFFDL;
+            TestMachine t = loadFromOnTheLastPass(m -> {
+                if (wide) {
+                    m.long64();
+                } else {
+                    m.flat32();
+                }
+                m.exitOnException = 13;
+            }, wide, "0x" + Long.toHexString(bad));
+            endsWithFault(t, 13);
+            assertEquals(bad, t.s.gpr[6]);
+        }
+    }
+
+    @Test
+    void fsAndGsBasesApplyInCompiledSixtyFourBitCode() throws Exception {
+        long[] bases = {0, 0, 0, 0, 0x40000, 0x48000}; // ES, CS, SS, DS, FS, GS
+        TestMachine t = sameBothWays(m -> System.arraycopy(bases, 0, m.long64().s.segmentBase, 0, bases.length),
+            LOOP64 + "mov ecx, 100\n1: mov fs:[rcx*8], rcx\n mov rax, [rcx*8]\n add gs:[rcx*8], rcx\n"
+            + " dec ecx\n jnz 1b\n hlt\n", 1_000_000);
+        assertEquals(100, t.memory.read64(0x40000 + 800));
+        assertEquals(100, t.memory.read64(0x48000 + 800));
+    }
+
+    @Test
+    void alignmentChecksAtCplThreeAreRaisedByCompiledCode() throws Exception {
+        // CPL 3 with CR0.AM and RFLAGS.AC: the aligned loads pass, the misaligned one on the last
+        // pass raises #AC(0) (SDM Vol. 3A §6.15).
+        TestMachine t = loadFromOnTheLastPass(m -> {
+            m.flat32();
+            m.s.cpl = 3;
+            m.s.segmentAttributes[CpuState.CS] = 0xC0FB;
+            for (int seg : new int[] {CpuState.SS, CpuState.DS, CpuState.ES}) {
+                m.s.segmentAttributes[seg] = 0xC0F3;
+            }
+            m.s.cr0 |= CpuState.CR0_AM;
+            m.s.rflags |= CpuState.AC;
+            m.exitOnException = 17;
+        }, false, "0x5002");
+        endsWithFault(t, 17);
+        assertEquals(0x5002, t.s.gpr[6]);
     }
 }
