@@ -10,6 +10,11 @@ import java.util.Arrays;
  * control structures (VMCB, IOPM, MSRPM) live, at host-physical addresses. It grows in 1 MiB
  * chunks so that it can exceed a Java array's size; a 4 KiB page never straddles a chunk, which
  * lets a TLB cache a (chunk, offset) pair per page.
+ *
+ * <p>A chunk's array is created when the chunk is first touched, as a host kernel backs a
+ * hypervisor's anonymous guest-RAM mapping page by page on first touch: a 128 MiB guest that
+ * uses 2 MiB costs 2 MiB, and start-up does not zero (and the garbage collector does not copy)
+ * memory the guest never reads. Not thread-safe: one thread runs the machine.
  */
 public final class HostMemory {
 
@@ -44,11 +49,7 @@ public final class HostMemory {
         long end = start + size;
         int needed = (int) ((end + CHUNK_MASK) >>> CHUNK_SHIFT);
         if (needed > chunks.length) {
-            int old = chunks.length;
-            chunks = Arrays.copyOf(chunks, needed);
-            for (int i = old; i < needed; i++) {
-                chunks[i] = new byte[CHUNK_SIZE];
-            }
+            chunks = Arrays.copyOf(chunks, needed); // the new chunks are created on first touch
         }
         next = end;
         codePages.grow(end);
@@ -67,7 +68,26 @@ public final class HostMemory {
     /** The chunk array holding {@code hpa}; together with {@link #offset(long)} a fast access path. */
     public byte[] chunk(long hpa) {
         check(hpa, 1);
-        return chunks[(int) (hpa >>> CHUNK_SHIFT)];
+        byte[] c = chunks[(int) (hpa >>> CHUNK_SHIFT)];
+        return c != null ? c : touch((int) (hpa >>> CHUNK_SHIFT));
+    }
+
+    /** Creates chunk {@code index} (zeroes) on its first touch. */
+    private byte[] touch(int index) {
+        byte[] c = new byte[CHUNK_SIZE];
+        chunks[index] = c;
+        return c;
+    }
+
+    /** Bytes of chunks created so far: the memory actually backing the allocations. */
+    public long touchedBytes() {
+        long n = 0;
+        for (byte[] c : chunks) {
+            if (c != null) {
+                n += CHUNK_SIZE;
+            }
+        }
+        return n;
     }
 
     public static int offset(long hpa) {
@@ -157,7 +177,12 @@ public final class HostMemory {
         check(hpa, length);
         while (length > 0) {
             int inChunk = Math.min(length, CHUNK_SIZE - offset(hpa));
-            System.arraycopy(chunks[(int) (hpa >>> CHUNK_SHIFT)], offset(hpa), destination, offset, inChunk);
+            byte[] c = chunks[(int) (hpa >>> CHUNK_SHIFT)];
+            if (c == null) {
+                Arrays.fill(destination, offset, offset + inChunk, (byte) 0); // untouched: zeroes
+            } else {
+                System.arraycopy(c, offset(hpa), destination, offset, inChunk);
+            }
             hpa += inChunk;
             offset += inChunk;
             length -= inChunk;
@@ -169,7 +194,7 @@ public final class HostMemory {
         codePages.written(hpa, length);
         while (length > 0) {
             int inChunk = Math.min(length, CHUNK_SIZE - offset(hpa));
-            System.arraycopy(source, offset, chunks[(int) (hpa >>> CHUNK_SHIFT)], offset(hpa), inChunk);
+            System.arraycopy(source, offset, chunk(hpa), offset(hpa), inChunk);
             hpa += inChunk;
             offset += inChunk;
             length -= inChunk;
@@ -183,7 +208,10 @@ public final class HostMemory {
         long end = hpa + length;
         while (hpa < end) {
             int inChunk = (int) Math.min(end - hpa, CHUNK_SIZE - offset(hpa));
-            Arrays.fill(chunks[(int) (hpa >>> CHUNK_SHIFT)], offset(hpa), offset(hpa) + inChunk, (byte) 0);
+            byte[] c = chunks[(int) (hpa >>> CHUNK_SHIFT)];
+            if (c != null) { // an untouched chunk is zeroes already
+                Arrays.fill(c, offset(hpa), offset(hpa) + inChunk, (byte) 0);
+            }
             hpa += inChunk;
         }
     }
