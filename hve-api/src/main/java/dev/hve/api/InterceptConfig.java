@@ -1,5 +1,6 @@
 package dev.hve.api;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.Set;
@@ -77,4 +78,18 @@ public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitm
     public BitSet ports() {
         return (BitSet) ports.clone();
     }
+
+    /**
+     * The intercepted ports as an 8 KiB bitmap, bit n of the whole (byte n / 8, bit n % 8) for
+     * port n: the layout of both vendors' I/O bitmaps (VT-x splits it over bitmaps A and B, SDM
+     * Vol. 3C §25.6.4; SVM's IOPM is one, APM Vol. 2 §15.10.1), so an encoder copies it instead of
+     * walking 65,536 ports.
+     */
+    public byte[] portBitmap() {
+        byte[] set = ports.toByteArray(); // little-endian: bit 8k + j is bit j of byte k
+        return Arrays.copyOf(set, PORT_BITMAP_BYTES); // ports past 0xFFFF cut off, the rest zero
+    }
+
+    /** Bytes of {@link #portBitmap()}: one bit per port of the 64 Ki port space. */
+    public static final int PORT_BITMAP_BYTES = 0x10000 / 8;
 }

@@ -6,7 +6,7 @@ import dev.hve.emulator.memory.HostMemory;
 import dev.hve.svm.vmcb.Vmcb;
 import dev.hve.svm.vmcb.VmcbLayout;
 import dev.hve.svm.vmcb.VmcbWriter;
-import java.util.BitSet;
+import java.util.Arrays;
 
 /**
  * Translates a vendor-neutral {@link InterceptConfig} into SVM controls: the intercept vectors of
@@ -121,15 +121,12 @@ public final class InterceptEncoder {
         writer.write32(VmcbLayout.INTERCEPT_VECTOR4, vector4(config));
         writer.write64(VmcbLayout.IOPM_BASE_PA, iopm);
         writer.write64(VmcbLayout.MSRPM_BASE_PA, msrpm);
-        encodeIopm(config.ports(), vmcb.memory(), iopm);
+        encodeIopm(config, vmcb.memory(), iopm);
         encodeMsrpm(config, vmcb.memory(), msrpm);
     }
 
-    static void encodeIopm(BitSet ports, HostMemory memory, long iopm) {
-        byte[] map = new byte[Iopm.SIZE];
-        for (int port = ports.nextSetBit(0); port >= 0 && port < 0x10000; port = ports.nextSetBit(port + 1)) {
-            map[port >>> 3] |= (byte) (1 << (port & 7));
-        }
+    static void encodeIopm(InterceptConfig config, HostMemory memory, long iopm) {
+        byte[] map = Arrays.copyOf(config.portBitmap(), Iopm.SIZE); // bit n: port n
         // Accesses that run past port 0xFFFF wrap the 16-bit port space; they always exit, which
         // is also what VT-x's I/O bitmaps do (Intel SDM Vol. 3C §26.1.3).
         for (int bit = 0x10000; bit < 0x10003; bit++) {
@@ -141,7 +138,7 @@ public final class InterceptEncoder {
     static void encodeMsrpm(InterceptConfig config, HostMemory memory, long msrpm) {
         byte[] map = new byte[Msrpm.SIZE];
         if (config.msrs() == null) {
-            java.util.Arrays.fill(map, (byte) 0xFF);
+            Arrays.fill(map, (byte) 0xFF);
         } else {
             for (int msr : config.msrs()) {
                 int bit = Msrpm.readBit(msr);

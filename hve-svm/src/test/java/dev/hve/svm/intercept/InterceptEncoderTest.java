@@ -73,12 +73,16 @@ class InterceptEncoderTest {
         BitSet ports = new BitSet();
         ports.set(0x3F8);
         ports.set(0xF4);
+        ports.set(0xFFFF);
         InterceptEncoder.encode(config(ports, Set.of(0xC000_0080, 0x1B, 0x4000_0000), 0, false, false, false, false),
             writer, iopm, msrpm);
         assertTrue(Iopm.intercepted(memory, iopm, 0x3F8, 1));
         assertTrue(Iopm.intercepted(memory, iopm, 0xF4, 1));
+        assertTrue(Iopm.intercepted(memory, iopm, 0xFFFF, 1), "the last port, last bit of the 8 KiB map");
         assertFalse(Iopm.intercepted(memory, iopm, 0x3F9, 1));
         assertFalse(Iopm.intercepted(memory, iopm, 0x60, 1));
+        assertFalse(Iopm.intercepted(memory, iopm, 0xFFFE, 1));
+        assertTrue(Iopm.intercepted(memory, iopm, 0xFFFE, 4), "an access past port FFFFh always exits");
         assertTrue(Msrpm.intercepted(memory, msrpm, 0xC000_0080, false));
         assertTrue(Msrpm.intercepted(memory, msrpm, 0xC000_0080, true));
         assertTrue(Msrpm.intercepted(memory, msrpm, 0x1B, true));

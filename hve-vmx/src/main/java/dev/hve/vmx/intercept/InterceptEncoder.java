@@ -1,7 +1,5 @@
 package dev.hve.vmx.intercept;
 
-import java.util.BitSet;
-
 import dev.hve.api.InterceptConfig;
 import dev.hve.api.SensitiveInstruction;
 import dev.hve.emulator.memory.HostMemory;
@@ -107,17 +105,9 @@ public final class InterceptEncoder {
 
     /** Bit n of bitmap A is port n (0000H-7FFFH); bit n of bitmap B is port 8000H + n. */
     static void writeIoBitmaps(InterceptConfig config, HostMemory memory, long bitmapA, long bitmapB) {
-        byte[] a = new byte[BITMAP_PAGE];
-        byte[] b = new byte[BITMAP_PAGE];
-        // ports() hands out a copy of the 8 KiB set: take it once, not per step.
-        BitSet ports = config.ports();
-        for (int port = ports.nextSetBit(0); port >= 0 && port < 0x10000; port = ports.nextSetBit(port + 1)) {
-            byte[] target = port < 0x8000 ? a : b;
-            int bit = port & 0x7FFF;
-            target[bit >>> 3] |= (byte) (1 << (bit & 7));
-        }
-        memory.writeBytes(bitmapA, a, 0, BITMAP_PAGE);
-        memory.writeBytes(bitmapB, b, 0, BITMAP_PAGE);
+        byte[] ports = config.portBitmap(); // ports 0000H-7FFFH, then 8000H-FFFFH
+        memory.writeBytes(bitmapA, ports, 0, BITMAP_PAGE);
+        memory.writeBytes(bitmapB, ports, BITMAP_PAGE, BITMAP_PAGE);
     }
 
     /**
