@@ -520,9 +520,15 @@ final class BlockEmitter {
         int size = Form.byteOrFull(i);
         op.loadRm(i, size);
         mv.visitVarInsn(LSTORE, Locals.A);
-        if (Form.plainShift(i) && !flagsNeeded[k]) {
-            plainShiftResult(i, size, Form.constantCount(i));
+        if (Form.plainShift(i)) {
+            int count = Form.constantCount(i);
+            plainShiftResult(i, size, count);
             op.storeRm(i, size, Locals.R);
+            if (flagsNeeded[k]) {
+                op.constant(DeferredFlags.shiftOperation(i.reg & 7, count));
+                mv.visitVarInsn(LSTORE, Locals.B);
+                flags.record(DeferredFlags.SHIFT, size, Locals.A, Locals.B);
+            }
             return;
         }
         mv.visitVarInsn(ALOAD, Locals.STATE);

@@ -18,8 +18,18 @@ public final class DeferredFlags {
     static final int SUB = 2;
     /** AND, OR, XOR, TEST: the result in a (CF = OF = 0). */
     static final int LOGIC = 3;
+    /**
+     * SHL/SAL, SHR or SAR by a constant count above zero, which replaces every status flag: the
+     * operand in a, the ModRM.reg operation and the count in b ({@link #shiftOperation}).
+     */
+    static final int SHIFT = 4;
 
     private DeferredFlags() {
+    }
+
+    /** Operand b of a {@link #SHIFT} record: the shift group's operation and the count. */
+    static long shiftOperation(int operation, int count) {
+        return (long) operation << 8 | count;
     }
 
     /** The recorded-operation code: kind and operand size in bytes. */
@@ -38,6 +48,7 @@ public final class DeferredFlags {
         switch (code >>> 4) {
             case ADD: Alu.add(s, a, b, 0, size); break;
             case SUB: Alu.sub(s, a, b, 0, size); break;
+            case SHIFT: Alu.shift(s, (int) (b >>> 8), a, (int) b & 0xFF, size); break;
             default: Alu.logic(s, a, size); break;
         }
         long result = s.rflags;

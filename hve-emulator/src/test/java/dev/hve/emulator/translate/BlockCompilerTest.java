@@ -237,4 +237,20 @@ class BlockCompilerTest {
         endsWithFault(t, 17);
         assertEquals(0x5002, t.s.gpr[6]);
     }
+
+    @Test
+    void shiftFlagsReadLaterOrSeenByAFaultAreExact() throws Exception {
+        // The flags of each SHR/SHL/SAR are read by a branch, SETcc or ADC after a load (which may
+        // fault, so they are kept as a record rather than computed); on the last pass the load
+        // faults, and the exception must see the flags of the SAR before it.
+        TestMachine t = sameBothWays(m -> {
+            m.flat32();
+            m.exitOnException = 13;
+        }, LOOP32 + "mov ecx, 300\n mov eax, 0x9E3779B9\n mov esi, 0x5000\n mov edi, 0xFFFFFFFD\n"
+            + "1: cmp ecx, 1\n cmove esi, edi\n shr eax, 1\n mov ebx, [0x5000]\n jnc 2f\n xor eax, 0xEDB88320\n"
+            + "2: shl ebx, 3\n mov edx, [0x5004]\n setc dl\n adc [0x5008], edx\n sar eax, 5\n add ebx, [esi]\n"
+            + " rol eax, 7\n dec ecx\n jnz 1b\n hlt\n", 1_000_000);
+        endsWithFault(t, 13);
+        assertEquals(1, t.s.gpr[1], "the fault came on the last pass");
+    }
 }
