@@ -4,8 +4,9 @@ import dev.hve.emulator.cpu.CpuState;
 
 /**
  * Data accesses of compiled blocks through flat segments. Almost every protected-mode guest runs
- * with DS, ES and SS as writable data segments of base 0 and limit 4 GiB, and in 64-bit mode the
- * processor ignores their bases and limits altogether (SDM Vol. 3A §5.2 and §3.4.4). There the
+ * with DS, ES and SS as writable data segments of base 0 and limit 4 GiB, where the type and limit
+ * checks (SDM Vol. 3A §5.3, §5.4) pass for every access that ends below 4 GiB, and in 64-bit mode the
+ * processor ignores those segments' bases and limits altogether (§3.4.4, §5.3.1). There the
  * segmentation checks of {@link Interpreter#linear} always pass and the linear address is the
  * offset, so a compiled block decides once, at entry and after every instruction it hands to the
  * interpreter (which may load a segment or change CPL, CR0 or RFLAGS.AC), whether its segments
