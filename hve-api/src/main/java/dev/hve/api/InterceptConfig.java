@@ -22,6 +22,9 @@ public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitm
                               boolean cpuid, boolean hlt, boolean rdtsc, boolean invlpg,
                               Set<SensitiveInstruction> instructions) {
 
+    /** Bytes of {@link #portBitmap()}: one bit per port of the 64 Ki port space. */
+    public static final int PORT_BITMAP_BYTES = 0x10000 / 8;
+
     public InterceptConfig {
         ports = (BitSet) ports.clone();
         msrs = msrs == null ? null : Set.copyOf(msrs);
@@ -89,7 +92,4 @@ public record InterceptConfig(BitSet ports, Set<Integer> msrs, int exceptionBitm
         byte[] set = ports.toByteArray(); // little-endian: bit 8k + j is bit j of byte k
         return Arrays.copyOf(set, PORT_BITMAP_BYTES); // ports past 0xFFFF cut off, the rest zero
     }
-
-    /** Bytes of {@link #portBitmap()}: one bit per port of the 64 Ki port space. */
-    public static final int PORT_BITMAP_BYTES = 0x10000 / 8;
 }

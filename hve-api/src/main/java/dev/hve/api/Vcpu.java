@@ -79,8 +79,9 @@ public interface Vcpu {
      * every exit (instruction emulation for MMIO).
      */
     default void readSegments(int[] selectors, long[] bases, int[] limits, int[] attributes) {
+        SegmentRegister[] registers = SegmentRegister.values(); // a copy per call, not per segment
         for (int i = 0; i <= SegmentRegister.GS.ordinal(); i++) {
-            SegmentRegister register = SegmentRegister.values()[i];
+            SegmentRegister register = registers[i];
             selectors[i] = segmentSelector(register);
             bases[i] = segmentBase(register);
             limits[i] = segmentLimit(register);

@@ -19,8 +19,10 @@ public final class DeferredFlags {
     /** AND, OR, XOR, TEST: the result in a (CF = OF = 0). */
     static final int LOGIC = 3;
     /**
-     * SHL/SAL, SHR or SAR by a constant count above zero, which replaces every status flag: the
-     * operand in a, the ModRM.reg operation and the count in b ({@link #shiftOperation}).
+     * SHL/SAL, SHR or SAR by a constant count above zero, which replaces every status flag (SDM
+     * Vol. 2B, SAL/SAR/SHL/SHR "Flags Affected": CF, SF, ZF, PF set, OF set or undefined, AF
+     * undefined, which {@code Alu.shift} clears): the operand in a, the ModRM.reg operation and
+     * the count in b ({@link #shiftOperation}).
      */
     static final int SHIFT = 4;
 
