@@ -1,6 +1,9 @@
 package dev.hve.emulator.exec;
 
 import dev.hve.emulator.cpu.CpuState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Data accesses of compiled blocks through flat segments. Almost every protected-mode guest runs
@@ -16,6 +19,17 @@ import dev.hve.emulator.cpu.CpuState;
  * mode, canonical form in it. Everything else (another segment state, CPL 3 with alignment checks
  * on, FS and GS, whose bases apply in 64-bit mode too) takes {@link Interpreter#read} and
  * {@link Interpreter#write}, which raise the faults.
+ *
+ * <p>A block that loops keeps, per access site, the host page its last flat access there went to
+ * ({@link #pageChunk}, {@link #load}, {@link #store}): a later access to the same page, not
+ * crossing its end, goes straight to the host array. This is a TLB entry held in the block's
+ * locals for one run of the block: instructions that flush translations or change CPL (MOV CR3,
+ * INVLPG, far transfers) end a block, and the block drops its kept pages after every instruction
+ * it hands to the interpreter, which may load a segment, with its access mode. A page that
+ * passed the limit or canonical check for one access passes it for every access that stays
+ * inside the page, and a page holding decoded code is never kept for writes (a store to one
+ * takes the full path, which reports it), so stores through a kept page need neither check nor
+ * the code-page report.
  */
 final class FlatData {
 
@@ -32,6 +46,9 @@ final class FlatData {
     private static final int FLAT_RIGHTS_MASK = CpuState.SEGMENT_UNUSABLE | 0x80 | 0x1E;
     private static final int FLAT_RIGHTS = 0x80 | 0x12;
     private static final long FOUR_GIB = 1L << 32;
+    private static final VarHandle SHORT_VIEW = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private FlatData() {
     }
@@ -80,6 +97,43 @@ final class FlatData {
             x.mem.write(ea, size, value, (mode & USER) != 0);
         } else {
             x.write(seg, ea, size, value);
+        }
+    }
+
+    /**
+     * After a flat access at {@code ea}: the host array of its page, for the access site to keep,
+     * or null when it may not keep it (checked mode, no cached translation, a code page for a
+     * write). {@link #pageBase} then gives the page's first byte in the array.
+     */
+    static byte[] pageChunk(Interpreter x, long ea, int mode, boolean write) {
+        if (mode == CHECKED) {
+            return null;
+        }
+        return x.mem.dataChunk(ea, write, (mode & USER) != 0);
+    }
+
+    /** The page's first byte in the array the last {@link #pageChunk} returned. */
+    static int pageBase(Interpreter x) {
+        return x.mem.dataBase();
+    }
+
+    /** Reads {@code size} bytes at {@code c[p]}, little-endian, zero-extended. */
+    static long load(byte[] c, int p, int size) {
+        switch (size) {
+            case 1: return c[p] & 0xFF;
+            case 2: return (short) SHORT_VIEW.get(c, p) & 0xFFFF;
+            case 4: return (int) INT_VIEW.get(c, p) & 0xFFFF_FFFFL;
+            default: return (long) LONG_VIEW.get(c, p);
+        }
+    }
+
+    /** Writes the low {@code size} bytes of {@code value} at {@code c[p]}, little-endian. */
+    static void store(byte[] c, int p, int size, long value) {
+        switch (size) {
+            case 1: c[p] = (byte) value; break;
+            case 2: SHORT_VIEW.set(c, p, (short) value); break;
+            case 4: INT_VIEW.set(c, p, (int) value); break;
+            default: LONG_VIEW.set(c, p, value);
         }
     }
 

@@ -47,6 +47,23 @@ public interface LinearMemory {
         return null;
     }
 
+    /**
+     * The host array holding the page of {@code linear} when the translation cache holds it for a
+     * data access of this kind and privilege, so that a compiled block may keep addressing the page
+     * directly until its next instruction the interpreter runs (which may flush translations) or
+     * its return: {@link #dataBase()} then gives the page's first byte in the array. Null when no
+     * such view exists, and for a write when the page holds decoded code (whose stores must report
+     * themselves). No walk and no side effects.
+     */
+    default byte[] dataChunk(long linear, boolean write, boolean user) {
+        return null;
+    }
+
+    /** The index of the page's first byte in the array last returned by {@link #dataChunk}. */
+    default int dataBase() {
+        return 0;
+    }
+
     /** Checks that {@code size} bytes at {@code linear} are writable, raising what a write would. */
     void probeWrite(long linear, int size, boolean user);
 

@@ -217,6 +217,32 @@ public final class Mmu implements LinearMemory {
         }
     }
 
+    private int dataBase;
+
+    @Override
+    public byte[] dataChunk(long linear, boolean write, boolean user) {
+        int i = (int) (linear >>> 12) & MASK;
+        long tag = tag(linear, user);
+        if (write) {
+            // A page that holds decoded code stays on the path that reports stores to it.
+            if (writeTag[i] != tag || (codePages.stamps()[writeHostPage[i]] & 1) != 0) {
+                return null;
+            }
+            dataBase = writeBase[i];
+            return writeChunk[i];
+        }
+        if (readTag[i] != tag) {
+            return null;
+        }
+        dataBase = readBase[i];
+        return readChunk[i];
+    }
+
+    @Override
+    public int dataBase() {
+        return dataBase;
+    }
+
     @Override
     public void probeWrite(long linear, int size, boolean user) {
         long first = linear >>> 12;

@@ -4,6 +4,8 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.hve.emulator.decode.DecodedBlock;
 import dev.hve.emulator.decode.Instruction;
+import java.util.ArrayList;
+import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -22,6 +24,10 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class BlockEmitter {
 
+    /** Register numbers (SDM Vol. 2A §2.1.5): CL counts shifts, the stack helpers move RSP. */
+    private static final int RCX = 1;
+    private static final int RSP = 4;
+
     private final DecodedBlock block;
     private final int length;
     private final int[] forms;
@@ -29,11 +35,21 @@ final class BlockEmitter {
     private final boolean[] flagsNeeded;
     /** The segments the block's own memory operands use ({@link FlatSegments}). */
     private final int flatSegments;
+    /**
+     * Whether the block keeps the pages of its flat accesses in its locals ({@code FlatData}):
+     * only a block that loops can use a page again within one run.
+     */
+    private final boolean pageCaches;
     private MethodVisitor mv;
     private Operands op;
     private PendingFlags flags;
     /** The start of the block's body, where a block that branches back to its start loops to. */
     private final Label top = new Label();
+    /**
+     * After each instruction the interpreter ran for the block: where the code reloading the
+     * registers' locals goes, and where it returns to.
+     */
+    private final List<Label[]> reloads = new ArrayList<>();
 
     BlockEmitter(DecodedBlock block, int length, int[] forms) {
         this.block = block;
@@ -45,6 +61,32 @@ final class BlockEmitter {
         }
         this.flagsNeeded = FlagLiveness.needed(forms, insns);
         this.flatSegments = FlatSegments.used(forms, insns);
+        this.pageCaches = flatSegments != 0 && loopsBack();
+    }
+
+    /** The first local of instruction {@code k}'s page caches, or -1 when it has none. */
+    private int pageCachesOf(int k) {
+        if (!pageCaches || !FlatSegments.flatOperand(forms[k], insns[k])) {
+            return -1;
+        }
+        return Locals.FIRST_PAGE_CACHE + k * Locals.PAGE_CACHE_STRIDE;
+    }
+
+    /** Empties every page cache of the block ({@code clear}: also gives each local its first value). */
+    private void pageCachesEmpty(boolean clear) {
+        for (int k = 0; k < length; k++) {
+            int first = pageCachesOf(k);
+            if (first < 0) {
+                continue;
+            }
+            for (int cache : new int[] {first, first + Locals.STORE_CACHE}) {
+                if (clear) {
+                    op.clearPageCache(cache);
+                } else {
+                    op.dropPageCache(cache);
+                }
+            }
+        }
     }
 
     byte[] classBytes() {
@@ -102,9 +144,18 @@ final class BlockEmitter {
             mv.visitInsn(ICONST_0); // FlatData.CHECKED; no access reads it
             mv.visitVarInsn(ISTORE, Locals.FLAT);
         }
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, Locals.SLOW_STORE);
+        pageCachesEmpty(true);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
+        // The registers the block uses are loaded into their locals by code placed at the end,
+        // once the body has shown which they are.
+        Label loadRegisters = new Label();
+        Label body = new Label();
+        mv.visitJumpInsn(GOTO, loadRegisters);
+        mv.visitLabel(body);
         mv.visitTryCatchBlock(start, end, handler, "java/lang/RuntimeException");
         mv.visitLabel(start);
         mv.visitLabel(top);
@@ -139,8 +190,24 @@ final class BlockEmitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(J)V", false);
         mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
         mv.visitInsn(ATHROW);
+        loadRegisters(loadRegisters, body);
+        for (Label[] reload : reloads) {
+            loadRegisters(reload[0], reload[1]);
+        }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** At {@code at}: loads every register the block uses from {@code CpuState.gpr}, then goes to {@code then}. */
+    private void loadRegisters(Label at, Label then) {
+        mv.visitLabel(at);
+        int used = op.usedRegisters();
+        for (int r = 0; r < 16; r++) {
+            if ((used & (1 << r)) != 0) {
+                op.reloadRegister(r);
+            }
+        }
+        mv.visitJumpInsn(GOTO, then);
     }
 
     /**
@@ -234,6 +301,7 @@ final class BlockEmitter {
         if (i.hasModrm && i.mod != 3 && form != Form.EMBED && form != Form.EMBED_BRANCH) {
             op.effectiveAddress(i, k);
         }
+        op.pageCaches(pageCachesOf(k));
         switch (form) {
             case Form.EMBED: case Form.EMBED_BRANCH: embedded(k, form, i); break;
             case Form.NOP: break;
@@ -285,7 +353,19 @@ final class BlockEmitter {
             default: throw new IllegalStateException("form " + form);
         }
         if (Form.mayWrite(form, i)) {
-            leaveIfCodeChanged(k);
+            if (pageCachesOf(k) >= 0) {
+                // Its stores went through page caches, which never keep a code page: only one
+                // that missed can have written to code.
+                Label fast = new Label();
+                mv.visitVarInsn(ILOAD, Locals.SLOW_STORE);
+                mv.visitJumpInsn(IFEQ, fast);
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, Locals.SLOW_STORE);
+                leaveIfCodeChanged(k);
+                mv.visitLabel(fast);
+            } else {
+                leaveIfCodeChanged(k);
+            }
         }
     }
 
@@ -328,9 +408,15 @@ final class BlockEmitter {
         mv.visitInsn(IADD);
         mv.visitInsn(IRETURN);
         mv.visitLabel(executed);
+        Label reloaded = new Label();
+        Label reload = new Label();
+        reloads.add(new Label[] {reload, reloaded});
+        mv.visitJumpInsn(GOTO, reload); // the handler may have changed any register
+        mv.visitLabel(reloaded);
         if (flatSegments != 0) {
             accessMode(); // the handler may have loaded a segment or changed CPL, CR0 or RFLAGS.AC
         }
+        pageCachesEmpty(false); // the kept pages passed the checks of the mode before
         if (form == Form.EMBED_BRANCH) {
             Label fallThrough = new Label();
             mv.visitVarInsn(LLOAD, Locals.R);
@@ -540,9 +626,7 @@ final class BlockEmitter {
         } else if (opcode <= 0xD1) {
             op.constant(1);
         } else {
-            mv.visitVarInsn(ALOAD, Locals.GPR);
-            op.constant(1);
-            mv.visitInsn(LALOAD);
+            op.loadRegister(RCX);
             mv.visitInsn(L2I);
             op.constant(0xFF);
             mv.visitInsn(IAND);
@@ -674,11 +758,13 @@ final class BlockEmitter {
             op.loadRegister(i, size, r);
             op.constant(size);
             mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "push", "(JI)V", false);
+            op.reloadRegister(RSP);
             return;
         }
         op.constant(size);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "pop", "(I)J", false);
         mv.visitVarInsn(LSTORE, Locals.R);
+        op.reloadRegister(RSP);
         op.storeRegister(i, size, r, Locals.R);
     }
 

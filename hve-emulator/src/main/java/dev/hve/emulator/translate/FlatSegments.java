@@ -28,17 +28,19 @@ final class FlatSegments {
     static int used(int[] forms, Instruction[] insns) {
         int mask = 0;
         for (int k = 0; k < forms.length; k++) {
-            int form = forms[k];
-            Instruction i = insns[k];
-            if (form == Form.EMBED || form == Form.EMBED_BRANCH || form == Form.LEA || form == Form.NOP
-                || !i.hasModrm || i.mod == 3) {
-                continue;
-            }
-            int seg = i.segment();
-            if (eligible(seg)) {
-                mask |= 1 << seg;
+            if (flatOperand(forms[k], insns[k])) {
+                mask |= 1 << insns[k].segment();
             }
         }
         return mask;
+    }
+
+    /** Whether compiled instruction {@code i} (of form {@code form}) accesses memory through the flat path. */
+    static boolean flatOperand(int form, Instruction i) {
+        if (form == Form.EMBED || form == Form.EMBED_BRANCH || form == Form.LEA || form == Form.NOP
+            || !i.hasModrm || i.mod == 3) {
+            return false;
+        }
+        return eligible(i.segment());
     }
 }

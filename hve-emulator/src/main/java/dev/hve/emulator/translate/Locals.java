@@ -28,6 +28,26 @@ final class Locals {
     static final int EXCEPTION = 24;
     /** The block's data-access mode ({@code FlatData}), when it has memory operands. */
     static final int FLAT = 25;
+    /** Set when a store of the current instruction missed its page cache (so may have hit code). */
+    static final int SLOW_STORE = 26;
+    /**
+     * The general registers the block uses, kept in locals (a long each, register r at
+     * {@code FIRST_REGISTER + 2 * r}) and written through to {@code CpuState.gpr}, whose copy is
+     * therefore always exact.
+     */
+    static final int FIRST_REGISTER = 27;
+    /**
+     * The page caches of a looping block's access sites ({@code FlatData}): instruction k's start
+     * at {@code FIRST_PAGE_CACHE + k * PAGE_CACHE_STRIDE}, one for its load and one for its store
+     * ({@link #STORE_CACHE} further), each a page number (long, -1 for none), the host array and the
+     * page's first byte in it.
+     */
+    static final int FIRST_PAGE_CACHE = 59;
+    static final int PAGE_CACHE_STRIDE = 8;
+    static final int STORE_CACHE = 4;
+    static final int CACHED_PAGE = 0;
+    static final int CACHED_CHUNK = 2;
+    static final int CACHED_BASE = 3;
 
     private Locals() {
     }

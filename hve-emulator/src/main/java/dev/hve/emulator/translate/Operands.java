@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.hve.emulator.decode.DecodedBlock;
 import dev.hve.emulator.decode.Instruction;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 /**
@@ -16,6 +17,9 @@ final class Operands {
 
     private final MethodVisitor mv;
     private final DecodedBlock block;
+    /** The first local of the current instruction's page caches ({@link Locals#FIRST_PAGE_CACHE}), or -1. */
+    private int pageCaches = -1;
+    private int usedRegisters;
 
     Operands(MethodVisitor mv, DecodedBlock block) {
         this.mv = mv;
@@ -64,47 +68,70 @@ final class Operands {
 
     /** Pushes register {@code r} read at {@code size}, zero-extended. */
     void loadRegister(Instruction i, int size, int r) {
-        mv.visitVarInsn(ALOAD, Locals.GPR);
         if (size == 1 && r >= 4 && r < 8 && i.rex == 0) {
-            constant(r - 4);
-            mv.visitInsn(LALOAD);
+            loadRegister(r - 4);
             constant(8);
             mv.visitInsn(LUSHR);
             mask(1);
             return;
         }
-        constant(r);
-        mv.visitInsn(LALOAD);
+        loadRegister(r);
         mask(size);
     }
 
-    /** Writes local {@code from} (a long) to register {@code r} at {@code size}. */
+    /** Pushes all 64 bits of register {@code r} (from its local). */
+    void loadRegister(int r) {
+        usedRegisters |= 1 << r;
+        mv.visitVarInsn(LLOAD, Locals.FIRST_REGISTER + 2 * r);
+    }
+
+    /**
+     * Writes local {@code from} (a long) to register {@code r} at {@code size}: to its local, and
+     * through to {@code CpuState.gpr}.
+     */
     void storeRegister(Instruction i, int size, int r, int from) {
-        mv.visitVarInsn(ALOAD, Locals.GPR);
+        usedRegisters |= 1 << r;
+        int local = Locals.FIRST_REGISTER + 2 * r;
         if (size == 8 || size == 4) {
-            constant(r);
             mv.visitVarInsn(LLOAD, from);
             mask(size);
-            mv.visitInsn(LASTORE);
-            return;
+        } else {
+            boolean high = size == 1 && r >= 4 && r < 8 && i.rex == 0;
+            int index = high ? r - 4 : r;
+            usedRegisters |= 1 << index;
+            local = Locals.FIRST_REGISTER + 2 * index;
+            long field = high ? 0xFF00L : size == 1 ? 0xFFL : 0xFFFFL;
+            mv.visitVarInsn(LLOAD, local);
+            constant(~field);
+            mv.visitInsn(LAND);
+            mv.visitVarInsn(LLOAD, from);
+            mask(size);
+            if (high) {
+                constant(8);
+                mv.visitInsn(LSHL);
+            }
+            mv.visitInsn(LOR);
+            r = index;
         }
-        boolean high = size == 1 && r >= 4 && r < 8 && i.rex == 0;
-        int index = high ? r - 4 : r;
-        long field = high ? 0xFF00L : size == 1 ? 0xFFL : 0xFFFFL;
-        constant(index);
+        mv.visitVarInsn(LSTORE, local);
         mv.visitVarInsn(ALOAD, Locals.GPR);
-        constant(index);
-        mv.visitInsn(LALOAD);
-        constant(~field);
-        mv.visitInsn(LAND);
-        mv.visitVarInsn(LLOAD, from);
-        mask(size);
-        if (high) {
-            constant(8);
-            mv.visitInsn(LSHL);
-        }
-        mv.visitInsn(LOR);
+        constant(r);
+        mv.visitVarInsn(LLOAD, local);
         mv.visitInsn(LASTORE);
+    }
+
+    /** Loads register {@code r}'s local from {@code CpuState.gpr}, after a helper changed it. */
+    void reloadRegister(int r) {
+        usedRegisters |= 1 << r;
+        mv.visitVarInsn(ALOAD, Locals.GPR);
+        constant(r);
+        mv.visitInsn(LALOAD);
+        mv.visitVarInsn(LSTORE, Locals.FIRST_REGISTER + 2 * r);
+    }
+
+    /** The registers (bit r: register r) whose locals the code emitted so far reads or writes. */
+    int usedRegisters() {
+        return usedRegisters;
     }
 
     /**
@@ -119,15 +146,11 @@ final class Operands {
             mv.visitInsn(LADD);
         }
         if (i.base >= 0) {
-            mv.visitVarInsn(ALOAD, Locals.GPR);
-            constant(i.base);
-            mv.visitInsn(LALOAD);
+            loadRegister(i.base);
             mv.visitInsn(LADD);
         }
         if (i.index >= 0) {
-            mv.visitVarInsn(ALOAD, Locals.GPR);
-            constant(i.index);
-            mv.visitInsn(LALOAD);
+            loadRegister(i.index);
             if (i.scale != 0) {
                 constant(i.scale);
                 mv.visitInsn(LSHL);
@@ -145,10 +168,11 @@ final class Operands {
      */
     void loadMemory(Instruction i, int size) {
         int seg = i.segment();
-        mv.visitVarInsn(ALOAD, Locals.IP);
-        constant(seg);
-        mv.visitVarInsn(LLOAD, Locals.EA);
-        constant(size);
+        if (pageCaches >= 0 && FlatSegments.eligible(seg)) {
+            cachedLoad(seg, size, pageCaches);
+            return;
+        }
+        accessArguments(seg, size);
         if (FlatSegments.eligible(seg)) {
             mv.visitVarInsn(ILOAD, Locals.FLAT);
             mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "read", "(L" + Names.INTERPRETER + ";IJII)J", false);
@@ -160,10 +184,11 @@ final class Operands {
     /** Writes local {@code from} to the memory operand, as {@link #loadMemory} reads it. */
     void storeMemory(Instruction i, int size, int from) {
         int seg = i.segment();
-        mv.visitVarInsn(ALOAD, Locals.IP);
-        constant(seg);
-        mv.visitVarInsn(LLOAD, Locals.EA);
-        constant(size);
+        if (pageCaches >= 0 && FlatSegments.eligible(seg)) {
+            cachedStore(seg, size, from, pageCaches + Locals.STORE_CACHE);
+            return;
+        }
+        accessArguments(seg, size);
         mv.visitVarInsn(LLOAD, from);
         if (FlatSegments.eligible(seg)) {
             mv.visitVarInsn(ILOAD, Locals.FLAT);
@@ -171,6 +196,137 @@ final class Operands {
         } else {
             mv.visitMethodInsn(INVOKEVIRTUAL, Names.INTERPRETER, "write", "(IJIJ)V", false);
         }
+    }
+
+    /**
+     * Makes the next memory operands use the page caches starting at local {@code first} (see
+     * {@link Locals#FIRST_PAGE_CACHE}); -1: none, every access takes {@code FlatData.read/write}.
+     */
+    void pageCaches(int first) {
+        pageCaches = first;
+    }
+
+    /** Sets up page cache {@code cache} empty (at the start, where every local needs a value). */
+    void clearPageCache(int cache) {
+        constant(-1L);
+        mv.visitVarInsn(LSTORE, cache + Locals.CACHED_PAGE);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, cache + Locals.CACHED_CHUNK);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, cache + Locals.CACHED_BASE);
+    }
+
+    /** Forgets the page kept by page cache {@code cache}. */
+    void dropPageCache(int cache) {
+        constant(-1L);
+        mv.visitVarInsn(LSTORE, cache + Locals.CACHED_PAGE);
+    }
+
+    /**
+     * The load at {@link Locals#EA} through page cache {@code cache}: straight from the kept page
+     * when the access stays inside it, else {@code FlatData.read}, after which the cache keeps the
+     * page if it may.
+     */
+    private void cachedLoad(int seg, int size, int cache) {
+        Label miss = new Label();
+        Label done = new Label();
+        jumpUnlessCached(size, cache, miss);
+        hostIndex(cache);
+        constant(size);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "load", "([BII)J", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(miss);
+        accessArguments(seg, size);
+        mv.visitVarInsn(ILOAD, Locals.FLAT);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "read", "(L" + Names.INTERPRETER + ";IJII)J", false);
+        keepPage(cache, false);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * The store of local {@code from} at {@link Locals#EA} through page cache {@code cache}, as
+     * {@link #cachedLoad}; a store that misses sets {@link Locals#SLOW_STORE}, since it may have
+     * written to code.
+     */
+    private void cachedStore(int seg, int size, int from, int cache) {
+        Label miss = new Label();
+        Label done = new Label();
+        jumpUnlessCached(size, cache, miss);
+        hostIndex(cache);
+        constant(size);
+        mv.visitVarInsn(LLOAD, from);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "store", "([BIIJ)V", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(miss);
+        accessArguments(seg, size);
+        mv.visitVarInsn(LLOAD, from);
+        mv.visitVarInsn(ILOAD, Locals.FLAT);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "write", "(L" + Names.INTERPRETER + ";IJIJI)V", false);
+        mv.visitInsn(ICONST_1);
+        mv.visitVarInsn(ISTORE, Locals.SLOW_STORE);
+        keepPage(cache, true);
+        mv.visitLabel(done);
+    }
+
+    /** Pushes the interpreter, the segment, EA and the size: the arguments of every access helper. */
+    private void accessArguments(int seg, int size) {
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        constant(seg);
+        mv.visitVarInsn(LLOAD, Locals.EA);
+        constant(size);
+    }
+
+    /** Jumps to {@code miss} unless the access of {@code size} bytes at EA lies inside the kept page. */
+    private void jumpUnlessCached(int size, int cache, Label miss) {
+        mv.visitVarInsn(LLOAD, Locals.EA);
+        constant(12);
+        mv.visitInsn(LUSHR);
+        mv.visitVarInsn(LLOAD, cache + Locals.CACHED_PAGE);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, miss);
+        pageOffset();
+        constant(0x1000 - size);
+        mv.visitJumpInsn(IF_ICMPGT, miss);
+    }
+
+    /** Pushes the kept host array and the index of EA's byte in it. */
+    private void hostIndex(int cache) {
+        mv.visitVarInsn(ALOAD, cache + Locals.CACHED_CHUNK);
+        mv.visitVarInsn(ILOAD, cache + Locals.CACHED_BASE);
+        pageOffset();
+        mv.visitInsn(IADD);
+    }
+
+    private void pageOffset() {
+        mv.visitVarInsn(LLOAD, Locals.EA);
+        mv.visitInsn(L2I);
+        constant(0xFFF);
+        mv.visitInsn(IAND);
+    }
+
+    /** After an access that missed: keeps EA's page in the cache when {@code FlatData} allows it. */
+    private void keepPage(int cache, boolean write) {
+        Label none = new Label();
+        Label kept = new Label();
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitVarInsn(LLOAD, Locals.EA);
+        mv.visitVarInsn(ILOAD, Locals.FLAT);
+        mv.visitInsn(write ? ICONST_1 : ICONST_0);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "pageChunk", "(L" + Names.INTERPRETER + ";JIZ)[B", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, cache + Locals.CACHED_CHUNK);
+        mv.visitJumpInsn(IFNULL, none);
+        mv.visitVarInsn(ALOAD, Locals.IP);
+        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "pageBase", "(L" + Names.INTERPRETER + ";)I", false);
+        mv.visitVarInsn(ISTORE, cache + Locals.CACHED_BASE);
+        mv.visitVarInsn(LLOAD, Locals.EA);
+        constant(12);
+        mv.visitInsn(LUSHR);
+        mv.visitVarInsn(LSTORE, cache + Locals.CACHED_PAGE);
+        mv.visitJumpInsn(GOTO, kept);
+        mv.visitLabel(none);
+        dropPageCache(cache);
+        mv.visitLabel(kept);
     }
 
     /** Pushes the ModRM r/m operand at {@code size}: a register, or memory at {@link Locals#EA}. */

@@ -137,6 +137,19 @@ class BlockCompilerTest {
         assertEquals(expected, t.s.gpr[0]);
     }
 
+    @Test
+    void aCompiledLoopThatStoresIntoItsOwnCodeLeavesAfterTheStore() throws Exception {
+        // The loop's store goes to a data page on every pass but the one with ECX = 100, where it
+        // writes 2 into the immediate of the loop's own ADD. By then the loop runs compiled, and
+        // its store site keeps the data page: the store into the code page misses it, and the
+        // block must leave after it, so that the passes after it add 2.
+        TestMachine t = sameBothWays(m -> m.flat32(), LOOP32
+            + "mov ecx, 200\n xor eax, eax\n mov edi, 0x5000\n mov ebp, offset 1f + 2\n"
+            + "1: add eax, 1\n mov esi, edi\n cmp ecx, 100\n cmove esi, ebp\n mov byte ptr [esi], 2\n"
+            + " dec ecx\n jnz 1b\n hlt\n", 1_000_000);
+        assertEquals(101 * 1 + 99 * 2, t.s.gpr[0]);
+    }
+
     // ---- data accesses through flat segments (FlatData) and the checks they must keep ----
 
     /** The last log line, which must be the exception with {@code vector} and error code 0. */
@@ -252,5 +265,55 @@ class BlockCompilerTest {
             + " rol eax, 7\n dec ecx\n jnz 1b\n hlt\n", 1_000_000);
         endsWithFault(t, 13);
         assertEquals(1, t.s.gpr[1], "the fault came on the last pass");
+    }
+
+    // ---- what a compiled loop keeps in its locals: host pages and registers ----
+
+    @Test
+    void accessesThatCrossOutOfAKeptPageTakeTheFullPath() throws Exception {
+        // A looping block keeps the host page of each access site. Here the reads and stores walk
+        // a byte at a time across 0x100000, where the page, and the 1 MiB host array behind it,
+        // end: the dwords that straddle it must not be served from the kept page. A second loop
+        // folds the bytes written there into EBX, which both runs must agree on.
+        TestMachine t = sameBothWays(m -> {
+            m.flat32();
+            for (int k = 0; k < 0x60; k++) {
+                m.memory.write8(0xFFFE0 + k, k * 37 + 11);
+            }
+        }, LOOP32 + "mov esi, 0xFFFF0\n mov ecx, 0x20\n xor eax, eax\n"
+            + "1: add eax, [esi]\n rol eax, 5\n mov [esi + 8], eax\n inc esi\n dec ecx\n jnz 1b\n"
+            + " mov esi, 0xFFFE0\n mov ecx, 0x60\n xor ebx, ebx\n"
+            + "2: movzx edx, byte ptr [esi]\n add ebx, edx\n rol ebx, 3\n inc esi\n dec ecx\n jnz 2b\n hlt\n",
+            1_000_000);
+        assertTrue(t.s.halted);
+    }
+
+    @Test
+    void aLoopThatRemapsThePageItReadsSeesEachMapping() throws Exception {
+        // Each pass reads the qword at 0x203000, then flips the 2 MiB page holding it between
+        // host frames 1 and 0 and executes INVLPG: the next read must see the other frame, not
+        // a page kept from the pass before (INVLPG ends the compiled block, and a block keeps
+        // pages for one run only).
+        TestMachine t = sameBothWays(m -> {
+            m.long64();
+            m.memory.write64(0x3000, 5);
+            m.memory.write64(0x203000, 7);
+        }, LOOP64 + "mov rsi, 0x203000\n mov ecx, 1000\n xor ebx, ebx\n"
+            + "1: add rbx, [rsi]\n xor qword ptr [0x72008], 0x200000\n invlpg [rsi]\n dec ecx\n jnz 1b\n hlt\n",
+            1_000_000);
+        assertEquals(500 * 7 + 500 * 5, t.s.gpr[3]);
+    }
+
+    @Test
+    void registersChangedByTheInterpreterOrTheStackHelpersAreReadBackInCompiledCode() throws Exception {
+        // A block keeps the registers it uses in locals. DIV runs in the interpreter and changes
+        // EAX and EDX; PUSH and POP move ESP in the interpreter's stack helpers; the instructions
+        // after each read those registers again.
+        TestMachine t = sameBothWays(m -> m.flat32(), LOOP32
+            + "mov ebx, 1000\n mov ecx, 7\n xor esi, esi\n xor edi, edi\n mov ebp, 300\n"
+            + "1: mov eax, ebx\n xor edx, edx\n div ecx\n add esi, eax\n add edi, edx\n"
+            + " push esi\n add edi, esp\n mov eax, [esp]\n pop edx\n add esi, edx\n add esi, esp\n"
+            + " inc ebx\n dec ebp\n jnz 1b\n hlt\n", 1_000_000);
+        assertTrue(t.s.halted);
     }
 }
