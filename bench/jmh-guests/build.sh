@@ -27,6 +27,7 @@ guest mix_branch mix_branch.s
 guest out_loop out_loop.s
 guest cpuid_loop cpuid_loop.s
 guest mmio_loop mmio_loop.s
+guest finish finish.s
 guest tlb_hit tlb.s --defsym TLB_PAGES=4
 guest tlb_miss tlb.s --defsym TLB_PAGES=8192
 
