@@ -10,7 +10,8 @@ import java.lang.invoke.MethodHandles;
  * The interpreter's side of compiled blocks ({@link CompiledBlock}): when a block is compiled and
  * may run, the bookkeeping while it runs, and the exact interpreter state the compiled code
  * hands back at a fault or an exit. Compiled code keeps the current instruction only as an index
- * ({@link #index}, and {@link #done} for earlier passes of a loop); this class turns that into
+ * ({@link #index}, plus the instructions earlier passes of a loop retired, which it passes to
+ * {@link #fault} and {@link #exit}); this class turns that into
  * RIP, the current-instruction fields and the retired count when they are wanted.
  */
 final class CompiledRuns {
@@ -24,11 +25,10 @@ final class CompiledRuns {
     private final BlockTranslator translator;
     private final int threshold;
     // While a compiled block runs: the block, the RIP it was entered at, the instruction that may
-    // fault or exit next, and the instructions earlier passes through the block retired.
+    // fault or exit next.
     private DecodedBlock block;
     private long entry;
     int index;
-    int done;
 
     CompiledRuns(Interpreter x, BlockTranslator translator) {
         this.x = x;
@@ -70,7 +70,6 @@ final class CompiledRuns {
         block = b;
         entry = x.rip0;
         index = 0;
-        done = 0;
         x.stepUnits = ((CompiledBlock) t).run(x, s, s.gpr, (int) Math.min(x.stepBudget, Integer.MAX_VALUE));
         block = null;
         return true;
@@ -80,9 +79,10 @@ final class CompiledRuns {
      * A fault or exit raised by the compiled block's instruction {@link #index} (thrown, or
      * requested through {@code exitRequested} by an embedded handler): leaves RIP, the current
      * instruction, the retired count and the flags the caller restores exactly as the interpreter
-     * leaves them when that instruction faults. {@code flags} are RFLAGS before it.
+     * leaves them when that instruction faults. {@code flags} are RFLAGS before it; {@code done},
+     * the instructions earlier passes through the block retired.
      */
-    void fault(long flags) {
+    void fault(long flags, int done) {
         sync();
         int k = index + done;
         x.retired += k;
@@ -98,9 +98,9 @@ final class CompiledRuns {
      * back to the interpreter for good, which ends such exits more cheaply: compiled code gains
      * nothing when it stops at an exit on most runs.
      */
-    void exit(long flags) {
+    void exit(long flags, int done) {
         DecodedBlock b = block;
-        fault(flags);
+        fault(flags, done);
         x.exitRequested = true;
         if (++b.exits >= EXITS_BEFORE_GIVING_UP && b.exits >= b.entries / 4) {
             b.translation = null;

@@ -178,7 +178,8 @@ final class BlockEmitter {
         mv.visitJumpInsn(IFEQ, fault);
         compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(J)V", false);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(JI)V", false);
         mv.visitVarInsn(ILOAD, Locals.DONE);
         compiledRuns();
         mv.visitFieldInsn(GETFIELD, Names.RUNS, "index", "I");
@@ -187,7 +188,8 @@ final class BlockEmitter {
         mv.visitLabel(fault);
         compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(J)V", false);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(JI)V", false);
         mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
         mv.visitInsn(ATHROW);
         loadRegisters(loadRegisters, body);
@@ -402,7 +404,8 @@ final class BlockEmitter {
         mv.visitJumpInsn(IFEQ, executed);
         compiledRuns();
         mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(J)V", false);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(JI)V", false);
         mv.visitVarInsn(ILOAD, Locals.DONE);
         op.constant(k);
         mv.visitInsn(IADD);
@@ -847,9 +850,6 @@ final class BlockEmitter {
         mv.visitInsn(ISUB);
         op.constant(length);
         mv.visitJumpInsn(IF_ICMPLT, exhausted);
-        compiledRuns();
-        mv.visitVarInsn(ILOAD, Locals.DONE);
-        mv.visitFieldInsn(PUTFIELD, Names.RUNS, "done", "I");
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(exhausted);
         // DONE already counts this pass: take it back out, leave() counts it again.
