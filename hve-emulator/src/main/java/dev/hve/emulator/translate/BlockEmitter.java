@@ -81,9 +81,9 @@ final class BlockEmitter {
             }
             for (int cache : new int[] {first, first + Locals.STORE_CACHE}) {
                 if (clear) {
-                    op.clearPageCache(cache);
+                    op.pageCaches().clear(cache);
                 } else {
-                    op.dropPageCache(cache);
+                    op.pageCaches().drop(cache);
                 }
             }
         }

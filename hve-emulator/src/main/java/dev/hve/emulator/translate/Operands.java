@@ -4,7 +4,6 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.hve.emulator.decode.DecodedBlock;
 import dev.hve.emulator.decode.Instruction;
-import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 /**
@@ -17,6 +16,7 @@ final class Operands {
 
     private final MethodVisitor mv;
     private final DecodedBlock block;
+    private final PageCaches caches;
     /** The first local of the current instruction's page caches ({@link Locals#FIRST_PAGE_CACHE}), or -1. */
     private int pageCaches = -1;
     private int usedRegisters;
@@ -24,6 +24,7 @@ final class Operands {
     Operands(MethodVisitor mv, DecodedBlock block) {
         this.mv = mv;
         this.block = block;
+        this.caches = new PageCaches(mv, this);
     }
 
     void constant(long v) {
@@ -169,7 +170,7 @@ final class Operands {
     void loadMemory(Instruction i, int size) {
         int seg = i.segment();
         if (pageCaches >= 0 && FlatSegments.eligible(seg)) {
-            cachedLoad(seg, size, pageCaches);
+            caches.load(seg, size, pageCaches);
             return;
         }
         accessArguments(seg, size);
@@ -185,7 +186,7 @@ final class Operands {
     void storeMemory(Instruction i, int size, int from) {
         int seg = i.segment();
         if (pageCaches >= 0 && FlatSegments.eligible(seg)) {
-            cachedStore(seg, size, from, pageCaches + Locals.STORE_CACHE);
+            caches.store(seg, size, from, pageCaches + Locals.STORE_CACHE);
             return;
         }
         accessArguments(seg, size);
@@ -206,127 +207,17 @@ final class Operands {
         pageCaches = first;
     }
 
-    /** Sets up page cache {@code cache} empty (at the start, where every local needs a value). */
-    void clearPageCache(int cache) {
-        constant(-1L);
-        mv.visitVarInsn(LSTORE, cache + Locals.CACHED_PAGE);
-        mv.visitInsn(ACONST_NULL);
-        mv.visitVarInsn(ASTORE, cache + Locals.CACHED_CHUNK);
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, cache + Locals.CACHED_BASE);
-    }
-
-    /** Forgets the page kept by page cache {@code cache}. */
-    void dropPageCache(int cache) {
-        constant(-1L);
-        mv.visitVarInsn(LSTORE, cache + Locals.CACHED_PAGE);
-    }
-
-    /**
-     * The load at {@link Locals#EA} through page cache {@code cache}: straight from the kept page
-     * when the access stays inside it, else {@code FlatData.read}, after which the cache keeps the
-     * page if it may.
-     */
-    private void cachedLoad(int seg, int size, int cache) {
-        Label miss = new Label();
-        Label done = new Label();
-        jumpUnlessCached(size, cache, miss);
-        hostIndex(cache);
-        constant(size);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "load", "([BII)J", false);
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(miss);
-        accessArguments(seg, size);
-        mv.visitVarInsn(ILOAD, Locals.FLAT);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "read", "(L" + Names.INTERPRETER + ";IJII)J", false);
-        keepPage(cache, false);
-        mv.visitLabel(done);
-    }
-
-    /**
-     * The store of local {@code from} at {@link Locals#EA} through page cache {@code cache}, as
-     * {@link #cachedLoad}; a store that misses sets {@link Locals#SLOW_STORE}, since it may have
-     * written to code.
-     */
-    private void cachedStore(int seg, int size, int from, int cache) {
-        Label miss = new Label();
-        Label done = new Label();
-        jumpUnlessCached(size, cache, miss);
-        hostIndex(cache);
-        constant(size);
-        mv.visitVarInsn(LLOAD, from);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "store", "([BIIJ)V", false);
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(miss);
-        accessArguments(seg, size);
-        mv.visitVarInsn(LLOAD, from);
-        mv.visitVarInsn(ILOAD, Locals.FLAT);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "write", "(L" + Names.INTERPRETER + ";IJIJI)V", false);
-        mv.visitInsn(ICONST_1);
-        mv.visitVarInsn(ISTORE, Locals.SLOW_STORE);
-        keepPage(cache, true);
-        mv.visitLabel(done);
+    /** The code that sets up and empties page caches. */
+    PageCaches pageCaches() {
+        return caches;
     }
 
     /** Pushes the interpreter, the segment, EA and the size: the arguments of every access helper. */
-    private void accessArguments(int seg, int size) {
+    void accessArguments(int seg, int size) {
         mv.visitVarInsn(ALOAD, Locals.IP);
         constant(seg);
         mv.visitVarInsn(LLOAD, Locals.EA);
         constant(size);
-    }
-
-    /** Jumps to {@code miss} unless the access of {@code size} bytes at EA lies inside the kept page. */
-    private void jumpUnlessCached(int size, int cache, Label miss) {
-        mv.visitVarInsn(LLOAD, Locals.EA);
-        constant(12);
-        mv.visitInsn(LUSHR);
-        mv.visitVarInsn(LLOAD, cache + Locals.CACHED_PAGE);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, miss);
-        pageOffset();
-        constant(0x1000 - size);
-        mv.visitJumpInsn(IF_ICMPGT, miss);
-    }
-
-    /** Pushes the kept host array and the index of EA's byte in it. */
-    private void hostIndex(int cache) {
-        mv.visitVarInsn(ALOAD, cache + Locals.CACHED_CHUNK);
-        mv.visitVarInsn(ILOAD, cache + Locals.CACHED_BASE);
-        pageOffset();
-        mv.visitInsn(IADD);
-    }
-
-    private void pageOffset() {
-        mv.visitVarInsn(LLOAD, Locals.EA);
-        mv.visitInsn(L2I);
-        constant(0xFFF);
-        mv.visitInsn(IAND);
-    }
-
-    /** After an access that missed: keeps EA's page in the cache when {@code FlatData} allows it. */
-    private void keepPage(int cache, boolean write) {
-        Label none = new Label();
-        Label kept = new Label();
-        mv.visitVarInsn(ALOAD, Locals.IP);
-        mv.visitVarInsn(LLOAD, Locals.EA);
-        mv.visitVarInsn(ILOAD, Locals.FLAT);
-        mv.visitInsn(write ? ICONST_1 : ICONST_0);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "pageChunk", "(L" + Names.INTERPRETER + ";JIZ)[B", false);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ASTORE, cache + Locals.CACHED_CHUNK);
-        mv.visitJumpInsn(IFNULL, none);
-        mv.visitVarInsn(ALOAD, Locals.IP);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "pageBase", "(L" + Names.INTERPRETER + ";)I", false);
-        mv.visitVarInsn(ISTORE, cache + Locals.CACHED_BASE);
-        mv.visitVarInsn(LLOAD, Locals.EA);
-        constant(12);
-        mv.visitInsn(LUSHR);
-        mv.visitVarInsn(LSTORE, cache + Locals.CACHED_PAGE);
-        mv.visitJumpInsn(GOTO, kept);
-        mv.visitLabel(none);
-        dropPageCache(cache);
-        mv.visitLabel(kept);
     }
 
     /** Pushes the ModRM r/m operand at {@code size}: a register, or memory at {@link Locals#EA}. */
