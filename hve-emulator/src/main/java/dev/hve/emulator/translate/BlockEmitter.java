@@ -176,20 +176,14 @@ final class BlockEmitter {
         mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
         mv.visitTypeInsn(INSTANCEOF, Names.EXIT_SIGNAL);
         mv.visitJumpInsn(IFEQ, fault);
-        compiledRuns();
-        mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitVarInsn(ILOAD, Locals.DONE);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(JI)V", false);
+        handBack("exit");
         mv.visitVarInsn(ILOAD, Locals.DONE);
         compiledRuns();
         mv.visitFieldInsn(GETFIELD, Names.RUNS, "index", "I");
         mv.visitInsn(IADD);
         mv.visitInsn(IRETURN);
         mv.visitLabel(fault);
-        compiledRuns();
-        mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitVarInsn(ILOAD, Locals.DONE);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "fault", "(JI)V", false);
+        handBack("fault");
         mv.visitVarInsn(ALOAD, Locals.EXCEPTION);
         mv.visitInsn(ATHROW);
         loadRegisters(loadRegisters, body);
@@ -198,6 +192,17 @@ final class BlockEmitter {
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * Calls {@code CompiledRuns.fault} or {@code exit} with RFLAGS before the current instruction
+     * and the instructions earlier passes retired, which rebuild the interpreter's state there.
+     */
+    private void handBack(String method) {
+        compiledRuns();
+        mv.visitVarInsn(LLOAD, Locals.FLAGS);
+        mv.visitVarInsn(ILOAD, Locals.DONE);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, method, "(JI)V", false);
     }
 
     /** At {@code at}: loads every register the block uses from {@code CpuState.gpr}, then goes to {@code then}. */
@@ -402,10 +407,7 @@ final class BlockEmitter {
         mv.visitVarInsn(ALOAD, Locals.IP);
         mv.visitFieldInsn(GETFIELD, Names.INTERPRETER, "exitRequested", "Z");
         mv.visitJumpInsn(IFEQ, executed);
-        compiledRuns();
-        mv.visitVarInsn(LLOAD, Locals.FLAGS);
-        mv.visitVarInsn(ILOAD, Locals.DONE);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.RUNS, "exit", "(JI)V", false);
+        handBack("exit");
         mv.visitVarInsn(ILOAD, Locals.DONE);
         op.constant(k);
         mv.visitInsn(IADD);
