@@ -1,9 +1,6 @@
 package dev.hve.emulator.exec;
 
 import dev.hve.emulator.cpu.CpuState;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Data accesses of compiled blocks through flat segments. Almost every protected-mode guest runs
@@ -21,10 +18,12 @@ import java.nio.ByteOrder;
  * {@link Interpreter#write}, which raise the faults.
  *
  * <p>A block that loops keeps, per access site, the host page its last flat access there went to
- * ({@link #pageChunk}, {@link #load}, {@link #store}): a later access to the same page, not
+ * ({@link #pageChunk}; the accesses through it are {@code HostMemory.load/store}): a later access to the same page, not
  * crossing its end, goes straight to the host array. This is a TLB entry held in the block's
- * locals for one run of the block: instructions that flush translations or change CPL (MOV CR3,
- * INVLPG, far transfers) end a block, and the block drops its kept pages after every instruction
+ * locals for one run of the block, which the processor's own TLB may keep as long (SDM Vol. 3A
+ * §4.10.4: a translation may be used until MOV CR3, INVLPG or a paging-mode change invalidates
+ * it): instructions that flush translations or change CPL (MOV CR3, INVLPG, far transfers) end a
+ * block, and the block drops its kept pages after every instruction
  * it hands to the interpreter, which may load a segment, with its access mode. A page that
  * passed the limit or canonical check for one access passes it for every access that stays
  * inside the page, and a page holding decoded code is never kept for writes (a store to one
@@ -46,9 +45,6 @@ final class FlatData {
     private static final int FLAT_RIGHTS_MASK = CpuState.SEGMENT_UNUSABLE | 0x80 | 0x1E;
     private static final int FLAT_RIGHTS = 0x80 | 0x12;
     private static final long FOUR_GIB = 1L << 32;
-    private static final VarHandle SHORT_VIEW = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private FlatData() {
     }
@@ -115,26 +111,6 @@ final class FlatData {
     /** The page's first byte in the array the last {@link #pageChunk} returned. */
     static int pageBase(Interpreter x) {
         return x.mem.dataBase();
-    }
-
-    /** Reads {@code size} bytes at {@code c[p]}, little-endian, zero-extended. */
-    static long load(byte[] c, int p, int size) {
-        switch (size) {
-            case 1: return c[p] & 0xFF;
-            case 2: return (short) SHORT_VIEW.get(c, p) & 0xFFFF;
-            case 4: return (int) INT_VIEW.get(c, p) & 0xFFFF_FFFFL;
-            default: return (long) LONG_VIEW.get(c, p);
-        }
-    }
-
-    /** Writes the low {@code size} bytes of {@code value} at {@code c[p]}, little-endian. */
-    static void store(byte[] c, int p, int size, long value) {
-        switch (size) {
-            case 1: c[p] = (byte) value; break;
-            case 2: SHORT_VIEW.set(c, p, (short) value); break;
-            case 4: INT_VIEW.set(c, p, (int) value); break;
-            default: LONG_VIEW.set(c, p, value);
-        }
     }
 
     /**

@@ -119,6 +119,31 @@ public final class HostMemory {
         return (long) LONG.get(chunk(hpa), offset(hpa));
     }
 
+    /**
+     * Reads {@code size} (1, 2, 4 or 8) bytes at {@code chunk[index]}, little-endian,
+     * zero-extended: for callers that hold a chunk array (the core's TLB, compiled code) and have
+     * already checked that the access stays inside it. Writes through such an array bypass
+     * {@link CodePages}; the caller reports them.
+     */
+    public static long load(byte[] chunk, int index, int size) {
+        switch (size) {
+            case 1: return chunk[index] & 0xFF;
+            case 2: return (short) SHORT.get(chunk, index) & 0xFFFF;
+            case 4: return (int) INT.get(chunk, index) & 0xFFFF_FFFFL;
+            default: return (long) LONG.get(chunk, index);
+        }
+    }
+
+    /** Writes the low {@code size} bytes of {@code value} at {@code chunk[index]}, as {@link #load} reads them. */
+    public static void store(byte[] chunk, int index, int size, long value) {
+        switch (size) {
+            case 1: chunk[index] = (byte) value; break;
+            case 2: SHORT.set(chunk, index, (short) value); break;
+            case 4: INT.set(chunk, index, (int) value); break;
+            default: LONG.set(chunk, index, value);
+        }
+    }
+
     /** Reads a little-endian value of 1, 2, 4 or 8 bytes, zero-extended. */
     public long read(long hpa, int size) {
         return switch (size) {

@@ -7,9 +7,6 @@ import dev.hve.emulator.exec.Fault;
 import dev.hve.emulator.exec.LinearMemory;
 import dev.hve.emulator.memory.CodePages;
 import dev.hve.emulator.memory.HostMemory;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -29,9 +26,6 @@ public final class Mmu implements LinearMemory {
     private static final int BITS = 9;
     private static final int SIZE = 1 << BITS;
     private static final int MASK = SIZE - 1;
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static final int READ = 0;
     static final int WRITE = 1;
@@ -170,14 +164,7 @@ public final class Mmu implements LinearMemory {
         if (readTag[i] != tag(linear, user) && !fill(linear, READ, user)) {
             throw exit();
         }
-        byte[] c = readChunk[i];
-        int p = readBase[i] + off;
-        switch (size) {
-            case 1: return c[p] & 0xFF;
-            case 2: return (short) SHORT.get(c, p) & 0xFFFF;
-            case 4: return (int) INT.get(c, p) & 0xFFFF_FFFFL;
-            default: return (long) LONG.get(c, p);
-        }
+        return HostMemory.load(readChunk[i], readBase[i] + off, size);
     }
 
     private long readCrossing(long linear, int size, boolean user) {
@@ -202,14 +189,7 @@ public final class Mmu implements LinearMemory {
         if (writeTag[i] != tag(linear, user) && !fill(linear, WRITE, user)) {
             throw exit();
         }
-        byte[] c = writeChunk[i];
-        int p = writeBase[i] + off;
-        switch (size) {
-            case 1: c[p] = (byte) value; break;
-            case 2: SHORT.set(c, p, (short) value); break;
-            case 4: INT.set(c, p, (int) value); break;
-            default: LONG.set(c, p, value);
-        }
+        HostMemory.store(writeChunk[i], writeBase[i] + off, size, value);
         // The store bypasses HostMemory, so it reports itself when the page holds decoded code.
         int page = writeHostPage[i];
         if ((codePages.stamps()[page] & 1) != 0) {

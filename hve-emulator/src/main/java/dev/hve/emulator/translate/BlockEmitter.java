@@ -24,7 +24,7 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class BlockEmitter {
 
-    /** Register numbers (SDM Vol. 2A §2.1.5): CL counts shifts, the stack helpers move RSP. */
+    /** Register numbers (SDM Vol. 2A §3.1.1.1, Table 3-1): CL counts shifts, the stack helpers move RSP. */
     private static final int RCX = 1;
     private static final int RSP = 4;
 
@@ -79,12 +79,12 @@ final class BlockEmitter {
             if (first < 0) {
                 continue;
             }
-            for (int cache : new int[] {first, first + Locals.STORE_CACHE}) {
-                if (clear) {
-                    op.pageCaches().clear(cache);
-                } else {
-                    op.pageCaches().drop(cache);
-                }
+            if (clear) {
+                op.pageCaches().clear(first);
+                op.pageCaches().clear(first + Locals.STORE_CACHE);
+            } else {
+                op.pageCaches().drop(first);
+                op.pageCaches().drop(first + Locals.STORE_CACHE);
             }
         }
     }

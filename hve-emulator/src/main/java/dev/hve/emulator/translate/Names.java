@@ -12,6 +12,7 @@ final class Names {
     static final String EXIT_SIGNAL = "dev/hve/emulator/exec/ExitSignal";
     static final String RUNS = "dev/hve/emulator/exec/CompiledRuns";
     static final String FLAT_DATA = "dev/hve/emulator/exec/FlatData";
+    static final String HOST_MEMORY = "dev/hve/emulator/memory/HostMemory";
     /** The generated class: in the interpreter's package, whose helpers it calls. */
     static final String GENERATED = "dev/hve/emulator/exec/TranslatedBlock";
 

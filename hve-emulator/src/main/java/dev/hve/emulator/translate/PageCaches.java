@@ -47,7 +47,7 @@ final class PageCaches {
         jumpUnlessCached(size, cache, miss);
         hostIndex(cache);
         op.constant(size);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "load", "([BII)J", false);
+        mv.visitMethodInsn(INVOKESTATIC, Names.HOST_MEMORY, "load", "([BII)J", false);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(miss);
         op.accessArguments(seg, size);
@@ -69,7 +69,7 @@ final class PageCaches {
         hostIndex(cache);
         op.constant(size);
         mv.visitVarInsn(LLOAD, from);
-        mv.visitMethodInsn(INVOKESTATIC, Names.FLAT_DATA, "store", "([BIIJ)V", false);
+        mv.visitMethodInsn(INVOKESTATIC, Names.HOST_MEMORY, "store", "([BIIJ)V", false);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(miss);
         op.accessArguments(seg, size);
